@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from jiugai.core.views import healthz
@@ -8,7 +8,7 @@ from jiugai.core.views import healthz
 handler404 = "jiugai.core.api.errors.handler404"
 handler500 = "jiugai.core.api.errors.handler500"
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("jiugai.accounts.api.urls")),

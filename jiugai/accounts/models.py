@@ -23,7 +23,11 @@ class Jurisdiction(AuditedModel):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
     )
     path = models.CharField(
-        _("path"), max_length=400, db_index=True, editable=False, help_text=_("Codes from the root, for subtree queries")
+        _("path"),
+        max_length=400,
+        db_index=True,
+        editable=False,
+        help_text=_("Codes from the root, for subtree queries"),
     )
     name_pinyin = models.CharField(_("pinyin"), max_length=300, blank=True, db_index=True)
 
@@ -60,9 +64,7 @@ class User(AbstractUser):
     """A staff account: who acts, in which role, over which part of the jurisdiction tree."""
 
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.STREET_OFFICE)
-    department_type = models.CharField(
-        _("department type"), max_length=32, choices=DepartmentType.choices, blank=True
-    )
+    department_type = models.CharField(_("department type"), max_length=32, choices=DepartmentType.choices, blank=True)
     utility_type = models.CharField(_("utility type"), max_length=16, choices=UtilityType.choices, blank=True)
     jurisdiction = models.ForeignKey(
         Jurisdiction,

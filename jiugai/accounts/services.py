@@ -18,8 +18,12 @@ from .models import Jurisdiction, User
 def jurisdiction_create(*, code: str, name: str, level: str, parent: Jurisdiction | None = None) -> Jurisdiction:
     """Create a node; a child must sit strictly below its parent's level."""
     if parent is not None and LEVEL_ORDER.index(Level(level)) <= LEVEL_ORDER.index(Level(parent.level)):
-        raise ValidationError({"level": _("A %(child)s cannot be placed under a %(parent)s.") % {
-            "child": Level(level).label, "parent": Level(parent.level).label}})
+        raise ValidationError(
+            {
+                "level": _("A %(child)s cannot be placed under a %(parent)s.")
+                % {"child": Level(level).label, "parent": Level(parent.level).label}
+            }
+        )
     node = Jurisdiction(
         code=code,
         name=name,

@@ -25,7 +25,10 @@ def pick_jurisdiction(request: HttpRequest) -> HttpResponse:
         target = "/"
     if not code:
         request.session.pop(SESSION_KEY, None)
-    elif can(request.user, "accounts.pick_jurisdiction") and jurisdiction_choices_for(request.user).filter(code=code).exists():
+    elif (
+        can(request.user, "accounts.pick_jurisdiction")
+        and jurisdiction_choices_for(request.user).filter(code=code).exists()
+    ):
         request.session[SESSION_KEY] = code
     else:
         messages.error(request, _("You cannot pick that jurisdiction."))

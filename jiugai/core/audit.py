@@ -79,9 +79,7 @@ def audit_chain_verify(*, batch_size: int = 5000) -> ChainReport:
         expected_seq = entry.seq + 1
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and (head.last_seq != expected_seq - 1 or head.last_hash != prev_hash):
-        problems.append(
-            {"seq": head.last_seq, "problem": "truncated", "detail": "the newest entries are missing"}
-        )
+        problems.append({"seq": head.last_seq, "problem": "truncated", "detail": "the newest entries are missing"})
     if head is None and checked:
         problems.append({"seq": 0, "problem": "head_missing", "detail": "the chain head row is missing"})
     return ChainReport(ok=not problems, checked=checked, problems=problems)

@@ -36,6 +36,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if can(user, "accounts.pick_jurisdiction"):
             base_depth = (user.scope_path() or "/").count("/")
             for node in jurisdiction_choices_for(user).only("code", "name", "path")[:500]:
-                node.indent = "\u3000" * max(0, node.path.count("/") - base_depth - 1)
+                node.indent = "\u3000" * max(0, node.path.count("/") - base_depth - 1)  # type: ignore[attr-defined]
                 choices.append(node)
     return {"nav_items": items, "active_jurisdiction": active, "jurisdiction_choices": choices}

@@ -26,7 +26,9 @@ def _plain(value: Any) -> Any:
 def _snapshot(instance: models.Model) -> dict[str, Any]:
     masked = set(getattr(instance, "history_masked_fields", ()))
     return {
-        f.attname: ("***" if f.attname in masked and getattr(instance, f.attname) else _plain(getattr(instance, f.attname)))
+        f.attname: (
+            "***" if f.attname in masked and getattr(instance, f.attname) else _plain(getattr(instance, f.attname))
+        )
         for f in instance._meta.concrete_fields
     }
 
@@ -53,7 +55,9 @@ def _on_pre_save(sender: type[models.Model], instance: models.Model, raw: bool =
     instance._history_old = sender._base_manager.filter(pk=instance.pk).values(*fields).first()  # type: ignore[attr-defined]
 
 
-def _on_post_save(sender: type[models.Model], instance: models.Model, created: bool, raw: bool = False, **kwargs: Any) -> None:
+def _on_post_save(
+    sender: type[models.Model], instance: models.Model, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
     if raw:
         return
     new = _snapshot(instance)
@@ -64,9 +68,7 @@ def _on_post_save(sender: type[models.Model], instance: models.Model, created: b
     masked = set(getattr(instance, "history_masked_fields", ()))
     old = {k: ("***" if k in masked and v else v) for k, v in old.items()}
     changes = {
-        k: [_plain(old.get(k)), v]
-        for k, v in new.items()
-        if k not in {"updated_at"} and _plain(old.get(k)) != v
+        k: [_plain(old.get(k)), v] for k, v in new.items() if k not in {"updated_at"} and _plain(old.get(k)) != v
     }
     if changes:
         _record(instance, "update", changes)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 
 ALL_ROLES = "*"
 
-_TABLES: dict[str, Mapping[str, Iterable[str]]] = {}
+# Values are iterables of role names; typed loosely because tables mix `Role` members and ``ALL_ROLES``.
+_TABLES: dict[str, Mapping[str, Any]] = {}
 
 
-def register(app_label: str, table: Mapping[str, Iterable[str]]) -> None:
+def register(app_label: str, table: Mapping[str, Any]) -> None:
     """Register an app's table: action → roles that may perform it (``ALL_ROLES`` for any staff role)."""
     for action in table:
         _TABLES[f"{app_label}.{action}"] = table
@@ -26,7 +27,7 @@ def can(user: Any, action: str) -> bool:
         return False
     if user.is_platform_admin:
         return True
-    app_label, _sep, verb = action.partition(".")
+    _app_label, _sep, verb = action.partition(".")
     table = _TABLES.get(action)
     if table is None:
         raise KeyError(f"Unknown action {action!r}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
@@ -48,5 +49,5 @@ def get_visible_or_404(user: Any, queryset: models.QuerySet[M], **lookup: Any) -
     """Fetch one object the user may see; objects outside their scope are 404, so existence does not leak."""
     try:
         return visible_to(user, queryset).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc

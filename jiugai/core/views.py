@@ -1,13 +1,24 @@
-"""Health check and small shared views."""
+"""Health check, the audit log and the generic object-history page."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+
+from .filters import (
+    AuditEntryFilter,
+    audit_entries_for,
+    audit_entries_visible_to,
+    change_records_for,
+    visible_object_or_404,
+)
 
 
 def _broker_status() -> dict[str, Any]:
@@ -35,4 +46,43 @@ def healthz(request: HttpRequest) -> JsonResponse:
         database = {"ok": False, "vendor": connection.vendor, "error": exc.__class__.__name__}
     broker = _broker_status()
     ok = database["ok"] and broker["ok"]
-    return JsonResponse({"status": "ok" if ok else "degraded", "database": database, "broker": broker}, status=200 if ok else 503)
+    return JsonResponse(
+        {"status": "ok" if ok else "degraded", "database": database, "broker": broker}, status=200 if ok else 503
+    )
+
+
+def querystring_without_page(request: HttpRequest) -> str:
+    """The current query string without `page`, ending in '&' when not empty (for pagination links)."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    encoded = params.urlencode()
+    return f"{encoded}&" if encoded else ""
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """The append-only audit log, newest first, limited to what the user may read."""
+    filterset = AuditEntryFilter(request.GET or None, queryset=audit_entries_visible_to(request.user).order_by("-seq"))
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/audit_log.html",
+        {"filter": filterset, "page_obj": page, "querystring": querystring_without_page(request)},
+    )
+
+
+@login_required
+def object_history(request: HttpRequest, object_type: str, pk: str) -> HttpResponse:
+    """Every recorded change of one object the user may see (404 for anything else)."""
+    obj = visible_object_or_404(request.user, object_type, pk)
+    return render(
+        request,
+        "core/object_history.html",
+        {
+            "object": obj,
+            "object_type": obj._meta.label_lower,
+            "verbose_name": obj._meta.verbose_name,
+            "records": change_records_for(obj)[:500],
+            "entries": audit_entries_for(request.user, obj).order_by("-seq")[:200],
+        },
+    )

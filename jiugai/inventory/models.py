@@ -19,7 +19,9 @@ class RenovationArea(AuditedModel):
     lanes = models.PositiveIntegerField(_("lanes outside estates"), default=0)
     stated_households = models.PositiveIntegerField(_("stated households"), null=True, blank=True)
     stated_buildings = models.PositiveIntegerField(_("stated buildings"), null=True, blank=True)
-    stated_area = models.DecimalField(_("stated housing area (m²)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    stated_area = models.DecimalField(
+        _("stated housing area (m²)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     source = models.CharField(_("source"), max_length=200, blank=True)
 
     scope_field = "jurisdiction"
@@ -93,7 +95,9 @@ class Building(AuditedModel):
     stairwells = models.PositiveSmallIntegerField(_("stairwells (单元)"), default=1)
     stated_households = models.PositiveIntegerField(_("households"), null=True, blank=True)
     area = models.DecimalField(_("housing area (m²)"), max_digits=12, decimal_places=2, null=True, blank=True)
-    structure = models.CharField(_("structure"), max_length=20, choices=Structure.choices, default=Structure.BRICK_CONCRETE)
+    structure = models.CharField(
+        _("structure"), max_length=20, choices=Structure.choices, default=Structure.BRICK_CONCRETE
+    )
     build_year = models.PositiveSmallIntegerField(_("build year"), null=True, blank=True)
     has_elevator = models.BooleanField(_("has elevator"), default=False)
 
@@ -112,7 +116,9 @@ class Building(AuditedModel):
 class Household(AuditedModel):
     """A household (户): one dwelling unit and its owner(s); co-owners of one unit are one household."""
 
-    building = models.ForeignKey(Building, on_delete=models.CASCADE, related_name="households", verbose_name=_("building"))
+    building = models.ForeignKey(
+        Building, on_delete=models.CASCADE, related_name="households", verbose_name=_("building")
+    )
     stairwell = models.PositiveSmallIntegerField(_("stairwell"), default=1)
     floor = models.SmallIntegerField(_("floor"))
     room = models.CharField(_("room"), max_length=20)
@@ -121,7 +127,10 @@ class Household(AuditedModel):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     id_number = models.CharField(_("ID number"), max_length=32, blank=True)
     owner_key = models.CharField(
-        _("owner identity key"), max_length=64, blank=True, db_index=True,
+        _("owner identity key"),
+        max_length=64,
+        blank=True,
+        db_index=True,
         help_text=_("Same key for every unit of one owner (an owner of several units counts once)"),
     )
     developer_held = models.BooleanField(_("unsold, held by the developer"), default=False)
@@ -134,9 +143,7 @@ class Household(AuditedModel):
         verbose_name = _("household")
         verbose_name_plural = _("households")
         ordering = ["building", "stairwell", "floor", "room"]
-        constraints = [
-            models.UniqueConstraint(fields=["building", "stairwell", "room"], name="household_unique_room")
-        ]
+        constraints = [models.UniqueConstraint(fields=["building", "stairwell", "room"], name="household_unique_room")]
 
     def __str__(self) -> str:
         return f"{self.building} {self.stairwell}-{self.room}"

@@ -3,4 +3,7 @@ from django.urls import path
 from . import views
 
 app_name = "inventory"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.estate_list, name="estate_list"),
+    path("<int:pk>/", views.estate_detail, name="estate_detail"),
+]

@@ -41,13 +41,13 @@ class PolicyProfile(AuditedModel):
 class PolicyValue(models.Model):
     """One parameter value in a profile version, with the document it comes from."""
 
-    profile = models.ForeignKey(PolicyProfile, on_delete=models.CASCADE, related_name="values", verbose_name=_("profile"))
+    profile = models.ForeignKey(
+        PolicyProfile, on_delete=models.CASCADE, related_name="values", verbose_name=_("profile")
+    )
     key = models.CharField(_("parameter"), max_length=100)
     value = models.JSONField(_("value"))
     source_title = models.CharField(_("source"), max_length=300, blank=True)
-    source_reference = models.CharField(
-        _("document number or seed file"), max_length=200, blank=True
-    )
+    source_reference = models.CharField(_("document number or seed file"), max_length=200, blank=True)
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
 
     class Meta:

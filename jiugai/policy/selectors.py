@@ -9,7 +9,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from jiugai.accounts.models import Jurisdiction
-from jiugai.core.scoping import visible_to
 from jiugai.rules.decision import Source
 from jiugai.rules.policy import Layer, Policy, resolve
 
@@ -56,6 +55,7 @@ def effective_policy(*, jurisdiction: Jurisdiction, on: dt.date | None = None) -
 
 
 def profile_list(*, user: Any, jurisdiction: Jurisdiction | None = None) -> QuerySet[PolicyProfile]:
+    """Policy profiles are published rules: every signed-in user may read every jurisdiction's."""
     qs = PolicyProfile.objects.select_related("jurisdiction", "created_by")
     if jurisdiction is not None:
         qs = qs.filter(jurisdiction=jurisdiction)
@@ -64,6 +64,3 @@ def profile_list(*, user: Any, jurisdiction: Jurisdiction | None = None) -> Quer
 
 def profile_history(*, jurisdiction: Jurisdiction) -> QuerySet[PolicyProfile]:
     return PolicyProfile.objects.filter(jurisdiction=jurisdiction).prefetch_related("values").order_by("-version")
-
-
-__all__ = ["effective_policy", "profile_history", "profile_in_force", "profile_list", "visible_to"]

@@ -88,7 +88,9 @@ def policy_profile_create(
     )
     profile.full_clean()
     profile.save()
-    rows = [PolicyValue(profile=profile, key=key, value=value, **source) for key, (value, source) in sorted(merged.items())]
+    rows = [
+        PolicyValue(profile=profile, key=key, value=value, **source) for key, (value, source) in sorted(merged.items())
+    ]
     for row in rows:
         row.full_clean(exclude=["profile"])
     PolicyValue.objects.bulk_create(rows)

@@ -20,7 +20,12 @@ class Source:
 
 @dataclass(frozen=True)
 class Reason:
-    """One step of a decision: the fact or parameter, its value, and what it was compared with."""
+    """One step of a decision: the fact or parameter, its value, and what it was compared with.
+
+    `value` is the measured figure (a share, a date, a flag), `threshold` the parameter's value it was
+    compared with, `numerator`/`denominator` the counts behind a share, and `fact` the input field
+    the value came from.
+    """
 
     code: str
     message: str
@@ -28,6 +33,16 @@ class Reason:
     value: Any = None
     threshold: Any = None
     source: Source | None = None
+    fact: str = ""
+    numerator: Any = None
+    denominator: Any = None
+
+
+PASSING_OUTCOMES = frozenset({"passed", "eligible", "eligible_capped", "yes", "allowed"})
+
+
+class RuleInputError(ValueError):
+    """A rule was given inputs it cannot decide on (negative counts, a missing date, …)."""
 
 
 @dataclass(frozen=True)
@@ -41,7 +56,7 @@ class Decision:
 
     @property
     def passed(self) -> bool:
-        return self.outcome in {"passed", "eligible", "yes", "allowed"}
+        return self.outcome in PASSING_OUTCOMES
 
     def as_dict(self) -> dict[str, Any]:
         return to_jsonable(asdict(self))
@@ -60,3 +75,49 @@ def to_jsonable(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
+
+
+def _plain(value: Any) -> str:
+    jsonable = to_jsonable(value)
+    if isinstance(jsonable, bool):
+        return "yes" if jsonable else "no"
+    return str(jsonable)
+
+
+def source_text(source: Source | None) -> str:
+    """'title, reference, url (jurisdiction)' without the empty parts."""
+    if source is None:
+        return ""
+    parts = [part for part in (source.title, source.reference, source.url) if part]
+    text = ", ".join(parts)
+    if source.jurisdiction:
+        text = f"{text} ({source.jurisdiction})" if text else source.jurisdiction
+    return text
+
+
+def decision_lines(decision: Decision) -> list[str]:
+    """A human-readable rendering of a decision, one line per item, for the command line."""
+    lines = [f"Rule: {decision.rule}", f"Outcome: {decision.outcome}", "Reasons:"]
+    for reason in decision.reasons:
+        lines.append(f"  - [{reason.code}] {reason.message}")
+        details: list[str] = []
+        if reason.fact:
+            details.append(f"fact {reason.fact} = {_plain(reason.value)}")
+        elif reason.value is not None:
+            details.append(f"value {_plain(reason.value)}")
+        if reason.numerator is not None or reason.denominator is not None:
+            details.append(f"count {_plain(reason.numerator)} of {_plain(reason.denominator)}")
+        if reason.parameter:
+            details.append(f"parameter {reason.parameter} = {_plain(reason.threshold)}")
+        elif reason.threshold is not None:
+            details.append(f"threshold {_plain(reason.threshold)}")
+        if details:
+            lines.append(f"      {'; '.join(details)}")
+        source = source_text(reason.source)
+        if source:
+            lines.append(f"      source: {source}")
+    if decision.figures:
+        lines.append("Figures:")
+        for key, value in decision.figures.items():
+            lines.append(f"  {key}: {_plain(value)}")
+    return lines

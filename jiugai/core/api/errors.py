@@ -40,8 +40,8 @@ def _flatten(detail: Any) -> Any:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
-        fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        return Response(error_body("invalid", _("The request contains invalid values."), fields), status=400)
+        field_errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return Response(error_body("invalid", _("The request contains invalid values."), field_errors), status=400)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -49,7 +49,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    code, _status = next(((c, s) for cls, (c, s) in CODES.items() if isinstance(exc, cls)), ("error", response.status_code))
+    code, _status = next(
+        ((c, s) for cls, (c, s) in CODES.items() if isinstance(exc, cls)), ("error", response.status_code)
+    )
     fields: dict[str, Any] = {}
     if isinstance(exc, exceptions.ValidationError):
         detail = _flatten(exc.detail)
@@ -58,17 +60,23 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, exceptions.ParseError):
         message = _("The request body could not be parsed: %(detail)s") % {"detail": exc.detail}
     elif isinstance(exc, exceptions.NotFound):
-        message = _("Not found.")
+        # A view may say what was not found (e.g. an unknown jurisdiction code); Http404 stays generic.
+        detail = str(exc.detail)
+        message = _("Not found.") if detail == str(exceptions.NotFound.default_detail) else detail
     elif isinstance(exc, exceptions.NotAuthenticated):
         message = _("Authentication credentials were not provided.")
     elif isinstance(exc, exceptions.AuthenticationFailed):
         message = _("Invalid or expired credentials.")
     elif isinstance(exc, exceptions.PermissionDenied):
-        message = str(exc.detail) if str(exc.detail) != exceptions.PermissionDenied.default_detail else _(
-            "You do not have permission to perform this action."
+        message = (
+            str(exc.detail)
+            if str(exc.detail) != exceptions.PermissionDenied.default_detail
+            else _("You do not have permission to perform this action.")
         )
     elif isinstance(exc, exceptions.Throttled):
-        message = _("Too many requests; try again in %(wait)s seconds.") % {"wait": int(exc.wait or 1)}
+        message = _("Too many requests; try again in %(wait)s seconds.") % {
+            "wait": int(getattr(exc, "wait", None) or 1)
+        }
     elif isinstance(exc, exceptions.MethodNotAllowed):
         message = _("This method is not allowed here.")
     else:

@@ -1,3 +1,10 @@
-from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from .views import BuildingViewSet, EstateViewSet, HouseholdViewSet
+
+router = SimpleRouter()
+router.register("estates", EstateViewSet, basename="estate")
+router.register("buildings", BuildingViewSet, basename="building")
+router.register("households", HouseholdViewSet, basename="household")
+
+urlpatterns = router.urls

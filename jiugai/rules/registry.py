@@ -1,0 +1,283 @@
+"""Rules by name, each runnable from a JSON scenario (used by `jiugai decide RULE --input FILE.json`).
+
+A scenario is a JSON object:
+
+    {"policy": {"consent.share_of_all_households": "2/3"}, "input": {...}}          # inline parameters
+    {"policy": {"consent.share_of_all_households": {"value": "2/3", "source_title": "...",
+                "source_reference": "...", "source_url": "..."}}, "input": {...}}  # … with their sources
+    {"jurisdiction": "411000", "date": "2024-05-01", "input": {...}}               # a jurisdiction's profile
+
+(`"policy": {"jurisdiction": "...", "date": "..."}` is accepted too.) This module stays pure: reading a
+jurisdiction's profile from the database is the caller's job, passed in as `load_policy`.
+
+To add a rule: write `<rule>.py` with a `<rule>_decide(...)` function, an adapter below that turns the
+`input` mapping into its arguments, and one line in `RULES`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+from .art278 import Matter, art278_decide
+from .consent import consent_decide
+from .decision import Decision, RuleInputError, Source
+from .eligibility import EXCLUSIONS, EstateFacts, eligibility_decide
+from .params import ParameterError
+from .policy import Layer, Policy, resolve
+from .property_subsidy import property_subsidy_decide
+
+T = TypeVar("T")
+PolicyLoader = Callable[[str, dt.date | None], Policy]
+
+
+class ScenarioError(RuleInputError):
+    """A scenario that cannot be run: bad JSON shape, a missing or ill-typed field, an unknown parameter."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading fields out of a scenario's "input" mapping
+
+
+def _fields(data: Mapping[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise ScenarioError(f"input: unknown field(s) {', '.join(unknown)}; expected {', '.join(sorted(allowed))}")
+
+
+def present(value: T | None, name: str) -> T:
+    """A required field's value (the readers return None only for optional fields)."""
+    if value is None:
+        raise ScenarioError(f"input.{name} is required")
+    return value
+
+
+def _get(data: Mapping[str, Any], name: str, required: bool) -> Any:
+    if name not in data or data[name] is None:
+        if required:
+            raise ScenarioError(f"input.{name} is required")
+        return None
+    return data[name]
+
+
+def read_int(data: Mapping[str, Any], name: str, *, required: bool = True, minimum: int | None = None) -> int | None:
+    raw = _get(data, name, required)
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        if isinstance(raw, Decimal) and raw == raw.to_integral_value():
+            raw = int(raw)
+        else:
+            raise ScenarioError(f"input.{name} must be a whole number, not {raw!r}")
+    if minimum is not None and raw < minimum:
+        raise ScenarioError(f"input.{name} must be at least {minimum}")
+    return int(raw)
+
+
+def read_decimal(data: Mapping[str, Any], name: str, *, required: bool = True) -> Decimal | None:
+    """Numbers as JSON numbers or text; floats (from Python callers) go through their shortest text form."""
+    raw = _get(data, name, required)
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str, Decimal)):
+        raise ScenarioError(f"input.{name} must be a number, not {raw!r}")
+    try:
+        value = Decimal(str(raw).strip())
+    except InvalidOperation as exc:
+        raise ScenarioError(f"input.{name} must be a number, not {raw!r}") from exc
+    if not value.is_finite():
+        raise ScenarioError(f"input.{name} must be a finite number")
+    return value
+
+
+def read_date(data: Mapping[str, Any], name: str, *, required: bool = True) -> dt.date | None:
+    raw = _get(data, name, required)
+    if raw is None:
+        return None
+    if isinstance(raw, dt.date):
+        return raw
+    try:
+        return dt.date.fromisoformat(str(raw))
+    except ValueError as exc:
+        raise ScenarioError(f"input.{name} must be a date YYYY-MM-DD, not {raw!r}") from exc
+
+
+def read_bool(data: Mapping[str, Any], name: str, *, default: bool = False) -> bool:
+    raw = data.get(name, default)
+    if raw is None:
+        return default
+    if not isinstance(raw, bool):
+        raise ScenarioError(f"input.{name} must be true or false, not {raw!r}")
+    return raw
+
+
+def read_choice(data: Mapping[str, Any], name: str, choices: tuple[str, ...]) -> str:
+    raw = _get(data, name, True)
+    if raw not in choices:
+        raise ScenarioError(f"input.{name} must be one of {', '.join(choices)}, not {raw!r}")
+    return str(raw)
+
+
+# ---------------------------------------------------------------------------------------------
+# One adapter per rule: the scenario's "input" mapping → the pure rule's arguments
+
+
+def run_consent(data: Mapping[str, Any], policy: Policy) -> Decision:
+    _fields(data, {"agreeing_households", "total_owner_households"})
+    agreeing = present(read_int(data, "agreeing_households", minimum=0), "agreeing_households")
+    total = present(read_int(data, "total_owner_households", minimum=1), "total_owner_households")
+    return consent_decide(agreeing, total, policy)
+
+
+def run_art278(data: Mapping[str, Any], policy: Policy) -> Decision:
+    _fields(data, {"matter", "owners"})
+    matter = read_choice(data, "matter", tuple(m.value for m in Matter))
+    owners = _get(data, "owners", True)
+    if not isinstance(owners, list) or not owners:
+        raise ScenarioError("input.owners must be a non-empty list of units")
+    units: list[tuple[str, Decimal, str | None, bool]] = []
+    for index, unit in enumerate(owners):
+        where = f"owners[{index}]"
+        if isinstance(unit, list):
+            if len(unit) not in (3, 4):
+                raise ScenarioError(f"input.{where} must be [owner, area, vote, developer_held]")
+            unit = dict(zip(("owner", "area", "vote", "developer_held"), unit, strict=False))
+        if not isinstance(unit, Mapping):
+            raise ScenarioError(f"input.{where} must be an object with owner, area, vote, developer_held")
+        unknown = sorted(set(unit) - {"owner", "area", "vote", "developer_held", "unit"})
+        if unknown:
+            raise ScenarioError(f"input.{where}: unknown field(s) {', '.join(unknown)}")
+        owner = unit.get("owner")
+        if not isinstance(owner, str) or not owner.strip():
+            raise ScenarioError(f"input.{where}.owner must be a non-empty text")
+        area = present(read_decimal(unit, "area"), f"{where}.area")
+        vote = unit.get("vote")
+        if vote not in (None, "yes", "no", "abstain"):
+            raise ScenarioError(f"input.{where}.vote must be yes, no, abstain or null, not {vote!r}")
+        developer_held = unit.get("developer_held", False)
+        if not isinstance(developer_held, bool):
+            raise ScenarioError(f"input.{where}.developer_held must be true or false")
+        units.append((owner, area, vote, developer_held))
+    return art278_decide(matter, units, policy)
+
+
+def run_eligibility(data: Mapping[str, Any], policy: Policy) -> Decision:
+    _fields(data, {"completed_on", "build_year", "central_funded_year", *EXCLUSIONS})
+    facts = EstateFacts(
+        completed_on=read_date(data, "completed_on", required=False),
+        build_year=read_int(data, "build_year", required=False, minimum=1),
+        central_funded_year=read_int(data, "central_funded_year", required=False, minimum=1),
+        **{flag: read_bool(data, flag) for flag in EXCLUSIONS},
+    )
+    if facts.completed_on is None and facts.build_year is None:
+        raise ScenarioError("input.completed_on or input.build_year is required")
+    return eligibility_decide(facts, policy)
+
+
+def run_property_subsidy(data: Mapping[str, Any], policy: Policy) -> Decision:
+    _fields(data, {"area_m2", "rate", "months"})
+    return property_subsidy_decide(
+        present(read_decimal(data, "area_m2"), "area_m2"),
+        policy,
+        rate=read_decimal(data, "rate", required=False),
+        months=read_int(data, "months", required=False, minimum=0),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def scenario_policy(scenario: Mapping[str, Any], load_policy: PolicyLoader | None = None) -> Policy:
+    """The policy a scenario names: inline values, or a jurisdiction's profile on a date."""
+    inline = scenario.get("policy")
+    if inline is not None and not isinstance(inline, Mapping):
+        raise ScenarioError("policy must be an object of parameter values")
+    where: Mapping[str, Any] = scenario
+    if inline is not None and "jurisdiction" in inline:
+        where, inline = inline, None
+    raw_date = where.get("date")
+    on: dt.date | None = None
+    if raw_date is not None:
+        try:
+            on = dt.date.fromisoformat(str(raw_date))
+        except ValueError as exc:
+            raise ScenarioError(f"date must be YYYY-MM-DD, not {raw_date!r}") from exc
+    code = where.get("jurisdiction")
+    if code is not None:
+        if inline is not None:
+            raise ScenarioError("give either policy values or a jurisdiction, not both")
+        if not isinstance(code, str) or not code.strip():
+            raise ScenarioError("jurisdiction must be a jurisdiction code (text)")
+        if load_policy is None:
+            raise ScenarioError("this scenario names a jurisdiction; its policy can only be read from the database")
+        return load_policy(code.strip(), on)
+    if inline is None:
+        raise ScenarioError('give "policy" (parameter values) or "jurisdiction" and "date"')
+    day = on or dt.date.today()
+    values: dict[str, tuple[Any, Source]] = {}
+    for key, entry in inline.items():
+        if isinstance(entry, Mapping) and "value" in entry:
+            # {"value": "2/3", "source_title": "...", "source_reference": "...", "source_url": "..."}
+            unknown = sorted(set(entry) - {"value", "source_title", "source_reference", "source_url"})
+            if unknown:
+                raise ScenarioError(f"policy.{key}: unknown field(s) {', '.join(unknown)}")
+            source = Source(
+                title=str(entry.get("source_title", "")) or "scenario",
+                reference=str(entry.get("source_reference", "")),
+                url=str(entry.get("source_url", "")),
+            )
+            values[str(key)] = (entry["value"], source)
+        else:
+            values[str(key)] = (entry, Source(title="scenario"))
+    try:
+        return resolve([Layer("scenario", "scenario", 0, day, values)], code="scenario", on=day)
+    except ParameterError as exc:
+        raise ScenarioError(f"policy.{exc.key}: {exc.message}") from exc
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule runnable from a scenario: `RULES[name](scenario)` returns its Decision."""
+
+    name: str
+    summary: str
+    run: Callable[[Mapping[str, Any], Policy], Decision]
+
+    def __call__(self, scenario: Mapping[str, Any], *, load_policy: PolicyLoader | None = None) -> Decision:
+        if not isinstance(scenario, Mapping):
+            raise ScenarioError("the scenario must be a JSON object")
+        unknown = sorted(set(scenario) - {"policy", "jurisdiction", "date", "input", "description"})
+        if unknown:
+            raise ScenarioError(f"unknown scenario field(s): {', '.join(unknown)}")
+        data = scenario.get("input")
+        if not isinstance(data, Mapping):
+            raise ScenarioError('"input" must be an object')
+        policy = scenario_policy(scenario, load_policy)
+        try:
+            return self.run(data, policy)
+        except ScenarioError:
+            raise
+        except RuleInputError as exc:
+            raise ScenarioError(f"input: {exc}") from exc
+        except ParameterError as exc:
+            raise ScenarioError(f"policy: {exc.message}") from exc
+
+
+RULES: dict[str, Rule] = {
+    "consent": Rule("consent", "Residents' consent share of all owner households (Xuchang)", run_consent),
+    "art278": Rule("art278", "Owners' joint decision under Civil Code Art. 278", run_art278),
+    "eligibility": Rule("eligibility", "Whether an estate qualifies for renovation", run_eligibility),
+    "property_subsidy": Rule("property_subsidy", "Property-service subsidy after renovation", run_property_subsidy),
+}
+
+
+def decide_scenario(rule: str, scenario: Mapping[str, Any], *, load_policy: PolicyLoader | None = None) -> Decision:
+    """Run the named rule on a scenario; unknown rule names raise ScenarioError."""
+    try:
+        entry = RULES[rule]
+    except KeyError as exc:
+        raise ScenarioError(f"unknown rule '{rule}'; known rules: {', '.join(sorted(RULES))}") from exc
+    return entry(scenario, load_policy=load_policy)

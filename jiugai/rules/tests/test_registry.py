@@ -1,0 +1,135 @@
+"""Running rules from JSON scenarios."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from jiugai.rules.decision import Decision, decision_lines
+from jiugai.rules.policy import Policy
+from jiugai.rules.registry import RULES, ScenarioError, decide_scenario
+
+CONSENT_POLICY = {"consent.share_of_all_households": "2/3"}
+
+
+def test_every_rule_is_registered() -> None:
+    assert set(RULES) >= {"consent", "art278", "eligibility", "property_subsidy"}
+    for name, rule in RULES.items():
+        assert rule.name == name and rule.summary
+
+
+def test_inline_policy_scenario() -> None:
+    decision = RULES["consent"](
+        {"policy": CONSENT_POLICY, "input": {"agreeing_households": 20, "total_owner_households": 30}}
+    )
+    assert isinstance(decision, Decision) and decision.outcome == "passed"
+    assert decision.as_dict()["reasons"][0]["threshold"] == "2/3"
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        {"jurisdiction": "X1", "date": "2024-05-01", "input": {"agreeing_households": 2, "total_owner_households": 3}},
+        {
+            "policy": {"jurisdiction": "X1", "date": "2024-05-01"},
+            "input": {"agreeing_households": 2, "total_owner_households": 3},
+        },
+    ],
+)
+def test_jurisdiction_scenario_uses_the_loader(scenario: dict[str, Any]) -> None:
+    calls: list[tuple[str, dt.date | None]] = []
+
+    def load(code: str, on: dt.date | None) -> Policy:
+        calls.append((code, on))
+        return Policy.from_mapping(CONSENT_POLICY, code=code, on=on)
+
+    assert decide_scenario("consent", scenario, load_policy=load).outcome == "passed"
+    assert calls == [("X1", dt.date(2024, 5, 1))]
+
+
+def test_jurisdiction_without_loader() -> None:
+    with pytest.raises(ScenarioError, match="database"):
+        decide_scenario("consent", {"jurisdiction": "X1", "input": {}})
+
+
+@pytest.mark.parametrize(
+    ("rule", "scenario", "message"),
+    [
+        ("nope", {}, "unknown rule 'nope'"),
+        ("consent", [], "JSON object"),
+        ("consent", {"policy": CONSENT_POLICY}, '"input" must be an object'),
+        ("consent", {"input": {}}, '"policy"'),
+        ("consent", {"policy": "2/3", "input": {}}, "policy must be an object"),
+        ("consent", {"policy": CONSENT_POLICY, "input": {}, "extra": 1}, "unknown scenario field"),
+        ("consent", {"policy": {"consent.share_of_all_households": "two thirds"}, "input": {}}, "policy.consent"),
+        ("consent", {"policy": {"no.such": "1"}, "input": {}}, "no parameter named"),
+        ("consent", {"policy": CONSENT_POLICY, "date": "May", "input": {}}, "date must be"),
+        (
+            "consent",
+            {"policy": CONSENT_POLICY, "input": {"total_owner_households": 3}},
+            "agreeing_households is required",
+        ),
+        (
+            "consent",
+            {"policy": CONSENT_POLICY, "input": {"agreeing_households": "2", "total_owner_households": 3}},
+            "whole number",
+        ),
+        (
+            "consent",
+            {"policy": CONSENT_POLICY, "input": {"agreeing_households": 4, "total_owner_households": 3}},
+            "exceeds",
+        ),
+        ("consent", {"policy": CONSENT_POLICY, "input": {"agree": 1}}, "unknown field"),
+        ("consent", {"policy": {}, "input": {"agreeing_households": 1, "total_owner_households": 3}}, "not configured"),
+        ("art278", {"policy": {}, "input": {"matter": "x", "owners": []}}, "matter must be one of"),
+        ("art278", {"policy": {}, "input": {"matter": "rebuild", "owners": []}}, "non-empty list"),
+        (
+            "art278",
+            {"policy": {}, "input": {"matter": "rebuild", "owners": [["a", "x", "yes"]]}},
+            "area must be a number",
+        ),
+        ("art278", {"policy": {}, "input": {"matter": "rebuild", "owners": [["a", "1", "si"]]}}, "vote must be"),
+        ("art278", {"policy": {}, "input": {"matter": "rebuild", "owners": [{"area": "1"}]}}, "owner must be"),
+        ("art278", {"policy": {}, "input": {"matter": "rebuild", "owners": [7]}}, "must be an object"),
+        ("eligibility", {"policy": {}, "input": {}}, "completed_on or input.build_year"),
+        ("eligibility", {"policy": {}, "input": {"completed_on": "31/12/2000"}}, "date YYYY-MM-DD"),
+        ("eligibility", {"policy": {}, "input": {"build_year": 1990, "urban_village": 1}}, "true or false"),
+        ("property_subsidy", {"policy": {}, "input": {}}, "area_m2 is required"),
+        ("property_subsidy", {"policy": {}, "input": {"area_m2": "lots"}}, "must be a number"),
+    ],
+)
+def test_bad_scenarios(rule: str, scenario: Any, message: str) -> None:
+    with pytest.raises(ScenarioError, match=message):
+        decide_scenario(rule, scenario)
+
+
+def test_art278_accepts_objects_and_lists() -> None:
+    owners = [
+        {"owner": "a", "area": Decimal("90.5"), "vote": "yes"},
+        ["b", "80", "yes", False],
+        {"owner": "dev", "area": 70, "vote": None, "developer_held": True},
+    ]
+    decision = decide_scenario("art278", {"policy": {}, "input": {"matter": "use_fund", "owners": owners}})
+    assert decision.outcome == "passed"
+    assert decision.figures["total_heads"] == 3
+
+
+def test_decimal_input_from_text_and_float() -> None:
+    policy = {"funding.property_subsidy_rate": "0.15", "funding.property_subsidy_months": 36}
+    by_text = decide_scenario("property_subsidy", {"policy": policy, "input": {"area_m2": "1000.5"}})
+    by_float = decide_scenario("property_subsidy", {"policy": policy, "input": {"area_m2": 1000.5}})
+    assert by_text.figures["total_yuan"] == by_float.figures["total_yuan"] == Decimal("5402.70")
+
+
+def test_decision_lines_show_parameter_threshold_counts_and_source() -> None:
+    decision = decide_scenario(
+        "consent", {"policy": CONSENT_POLICY, "input": {"agreeing_households": 19, "total_owner_households": 30}}
+    )
+    text = "\n".join(decision_lines(decision))
+    assert "Outcome: rejected" in text
+    assert "parameter consent.share_of_all_households = 2/3" in text
+    assert "count 19 of 30" in text
+    assert "source: scenario" in text
