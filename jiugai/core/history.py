@@ -24,12 +24,19 @@ def _plain(value: Any) -> Any:
 
 
 def _snapshot(instance: models.Model) -> dict[str, Any]:
-    masked = set(getattr(instance, "history_masked_fields", ()))
+    return {f.attname: _plain(getattr(instance, f.attname)) for f in instance._meta.concrete_fields}
+
+
+def _masked(instance: models.Model, key: str, value: Any) -> Any:
+    """Personal data (phone, ID numbers) appears in history only as a marker that it changed."""
+    return "***" if value and key in getattr(instance, "history_masked_fields", ()) else value
+
+
+def _pairs(instance: models.Model, old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
     return {
-        f.attname: (
-            "***" if f.attname in masked and getattr(instance, f.attname) else _plain(getattr(instance, f.attname))
-        )
-        for f in instance._meta.concrete_fields
+        k: [_masked(instance, k, old.get(k)), _masked(instance, k, new.get(k))]
+        for k in new.keys() | old.keys()
+        if k not in {"created_at", "updated_at"} and old.get(k) != new.get(k)
     }
 
 
@@ -62,20 +69,16 @@ def _on_post_save(
         return
     new = _snapshot(instance)
     if created:
-        _record(instance, "create", {k: [None, v] for k, v in new.items() if k not in {"created_at", "updated_at"}})
+        _record(instance, "create", _pairs(instance, {}, new))
         return
-    old = getattr(instance, "_history_old", None) or {}
-    masked = set(getattr(instance, "history_masked_fields", ()))
-    old = {k: ("***" if k in masked and v else v) for k, v in old.items()}
-    changes = {
-        k: [_plain(old.get(k)), v] for k, v in new.items() if k not in {"updated_at"} and _plain(old.get(k)) != v
-    }
+    old = {k: _plain(v) for k, v in (getattr(instance, "_history_old", None) or {}).items()}
+    changes = _pairs(instance, old, new)
     if changes:
         _record(instance, "update", changes)
 
 
 def _on_post_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
-    _record(instance, "delete", {k: [v, None] for k, v in _snapshot(instance).items()})
+    _record(instance, "delete", _pairs(instance, _snapshot(instance), {}))
 
 
 def connect_signals() -> None:

@@ -122,3 +122,27 @@ class AuditEntry(models.Model):
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical().encode("utf-8")).hexdigest()
+
+
+class StatusChange(models.Model):
+    """One step of an object's lifecycle: from which status to which, by whom, when and why."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("object type"))
+    object_id = models.CharField(_("object id"), max_length=64)
+    workflow = models.CharField(_("workflow"), max_length=64)
+    from_status = models.CharField(_("from"), max_length=40)
+    to_status = models.CharField(_("to"), max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="core_status_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
