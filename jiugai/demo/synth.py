@@ -279,9 +279,9 @@ class SynthGenerator:
             if draw < 0.90
             else 2001 + int(rnd() * 5)
         )
-        n_buildings = max(
-            1, min(60, round(rng.expovariate(1 / self.mean_buildings)) if self.mean_buildings > 1.5 else 1)
-        )
+        # 1 + an exponential number of further buildings: mean `mean_buildings`, many small estates, a long tail.
+        extra = self.mean_buildings - 1
+        n_buildings = 1 + (min(59, round(rng.expovariate(1 / extra))) if extra > 0.05 else 0)
         estate = EstatePlan(
             index=index,
             name=name,

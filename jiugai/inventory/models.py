@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jiugai.accounts.models import Jurisdiction
-from jiugai.core.models import AuditedModel
+from jiugai.core.models import AuditedModel, TimeStampedModel
 
-from .choices import ManagementStatus, Structure
+from .choices import ConditionItem, Eligibility, ImportKind, ImportStatus, ManagementStatus, Severity, Structure
 
 
 class RenovationArea(AuditedModel):
@@ -73,6 +74,15 @@ class Estate(AuditedModel):
     three_supplies_done = models.BooleanField(_("三供一业 handover done"), default=False)
     central_funded_year = models.PositiveSmallIntegerField(_("centrally funded in year"), null=True, blank=True)
     central_funded_programme = models.CharField(_("central programme"), max_length=200, blank=True)
+    municipal_ready = models.BooleanField(
+        _("municipal infrastructure outside the red line ready"), default=True,
+        help_text=_("Jiyuan ranks estates whose surroundings are not ready later"),
+    )
+    eligibility = models.CharField(
+        _("eligibility"), max_length=20, choices=Eligibility.choices, default=Eligibility.UNSCREENED, blank=True,
+        db_index=True,
+    )
+    quality_issues = models.JSONField(_("data-quality issues"), default=list, blank=True)
 
     scope_field = "jurisdiction"
 
@@ -147,3 +157,99 @@ class Household(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.building} {self.stairwell}-{self.room}"
+
+
+class ConditionSurvey(AuditedModel):
+    """A condition survey (摸底调查) of one estate on one date."""
+
+    estate = models.ForeignKey(Estate, on_delete=models.CASCADE, related_name="surveys", verbose_name=_("estate"))
+    surveyed_on = models.DateField(_("surveyed on"))
+    surveyor = models.CharField(_("surveyor"), max_length=100, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    scope_field = "estate__jurisdiction"
+
+    class Meta:
+        verbose_name = _("condition survey")
+        verbose_name_plural = _("condition surveys")
+        ordering = ["estate", "-surveyed_on"]
+        constraints = [models.UniqueConstraint(fields=["estate", "surveyed_on"], name="survey_unique_date")]
+
+    def __str__(self) -> str:
+        return f"{self.estate} {self.surveyed_on}"
+
+
+class ConditionFinding(AuditedModel):
+    """One checklist item of a survey: how bad it is, what was seen."""
+
+    survey = models.ForeignKey(ConditionSurvey, on_delete=models.CASCADE, related_name="findings", verbose_name=_("survey"))
+    item = models.CharField(_("item"), max_length=30, choices=ConditionItem.choices)
+    severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices, default=Severity.NONE)
+    notes = models.TextField(_("notes"), blank=True)
+    photo = models.FileField(_("photo"), upload_to="surveys/%Y/%m/", blank=True)
+
+    scope_field = "survey__estate__jurisdiction"
+
+    class Meta:
+        verbose_name = _("condition finding")
+        verbose_name_plural = _("condition findings")
+        ordering = ["survey", "item"]
+        constraints = [models.UniqueConstraint(fields=["survey", "item"], name="finding_unique_item")]
+
+    def __str__(self) -> str:
+        return f"{self.get_item_display()}: {self.get_severity_display()}"
+
+
+class ScreeningResult(models.Model):
+    """The outcome of screening one estate for eligibility, with the reasons and the policy it used."""
+
+    estate = models.ForeignKey(Estate, on_delete=models.CASCADE, related_name="screenings", verbose_name=_("estate"))
+    screened_at = models.DateTimeField(_("screened at"), auto_now_add=True, db_index=True)
+    policy_date = models.DateField(_("policy date"))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Eligibility.choices)
+    reasons = models.JSONField(_("reasons"), default=list)
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("screened by")
+    )
+
+    scope_field = "estate__jurisdiction"
+
+    class Meta:
+        verbose_name = _("screening result")
+        verbose_name_plural = _("screening results")
+        ordering = ["-screened_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.estate}: {self.get_outcome_display()}"
+
+
+class ImportJob(TimeStampedModel):
+    """One uploaded workbook on its way in: validation report, preview, progress and outcome."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, verbose_name=_("jurisdiction"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name=_("uploaded by")
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+
+    scope_field = "jurisdiction"
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def progress_percent(self) -> int:
+        return int(self.processed_rows * 100 / self.total_rows) if self.total_rows else 0
