@@ -97,6 +97,7 @@ def raw_copy(*, prefix: str, seed: int, estates: int, per_estate: int, now: str,
         copy_rows,
         synth_place_get,
     )
+    from jiugai.inventory.models import Building, Estate, Household
 
     place = synth_place_get(prefix=prefix)
     generator = SynthGenerator(
@@ -117,9 +118,9 @@ def raw_copy(*, prefix: str, seed: int, estates: int, per_estate: int, now: str,
             building_rows = generator.building_rows(batch, e0, b0)
             household_rows = list(generator.household_rows(batch, b0, h0))
             started = time.perf_counter()
-            copy_rows(cursor, "inventory_estate", ESTATE_COLUMNS, estate_rows)
-            copy_rows(cursor, "inventory_building", BUILDING_COLUMNS, building_rows)
-            copy_rows(cursor, "inventory_household", HOUSEHOLD_COLUMNS, household_rows)
+            copy_rows(cursor, Estate, ESTATE_COLUMNS, estate_rows)
+            copy_rows(cursor, Building, BUILDING_COLUMNS, building_rows)
+            copy_rows(cursor, Household, HOUSEHOLD_COLUMNS, household_rows)
             seconds += time.perf_counter() - started
             e0 += len(estate_rows)
             b0 += len(building_rows)

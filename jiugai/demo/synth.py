@@ -533,11 +533,36 @@ def synth_place_get(*, prefix: str) -> SynthPlace:
 # --- writing -----------------------------------------------------------------------------------
 
 
-def copy_rows(cursor: Any, table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> None:
-    """Stream rows into `table` with COPY (psycopg 3)."""
-    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+def _copy_default(field: Any) -> Any:
+    value = field.get_default()
+    if isinstance(value, (list, dict)):
+        return json.dumps(value)
+    if isinstance(value, (Decimal, dt.date)):
+        return str(value)
+    return value
+
+
+def copy_columns(model: type[Any], columns: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+    """The generated columns plus every other NOT NULL column with its model default.
+
+    COPY bypasses the ORM, which is what normally fills model defaults; fields added to the
+    inventory models later must not break the bulk path.
+    """
+    extra = [f for f in model._meta.concrete_fields if f.column not in columns and not f.null and f.has_default()]
+    return columns + tuple(f.column for f in extra), tuple(_copy_default(f) for f in extra)
+
+
+def copy_rows(cursor: Any, model: type[Any], columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> None:
+    """Stream rows into the model's table with COPY (psycopg 3)."""
+    all_columns, defaults = copy_columns(model, columns)
+    with cursor.copy(f"COPY {model._meta.db_table} ({', '.join(all_columns)}) FROM STDIN") as copy:
+        write = copy.write_row
+        if defaults:
+            for row in rows:
+                write(row + defaults)
+        else:
+            for row in rows:
+                write(row)
 
 
 def _pg_reserve(cursor: Any, table: str, count: int) -> int:
@@ -561,9 +586,9 @@ def _write_pg(generator: SynthGenerator) -> tuple[int, int, int]:
             e0 = _pg_reserve(cursor, "inventory_estate", len(batch.estates))
             b0 = _pg_reserve(cursor, "inventory_building", batch.n_buildings)
             h0 = _pg_reserve(cursor, "inventory_household", batch.n_households)
-            copy_rows(cursor, "inventory_estate", ESTATE_COLUMNS, generator.estate_rows(batch, e0))
-            copy_rows(cursor, "inventory_building", BUILDING_COLUMNS, generator.building_rows(batch, e0, b0))
-            copy_rows(cursor, "inventory_household", HOUSEHOLD_COLUMNS, generator.household_rows(batch, b0, h0))
+            copy_rows(cursor, Estate, ESTATE_COLUMNS, generator.estate_rows(batch, e0))
+            copy_rows(cursor, Building, BUILDING_COLUMNS, generator.building_rows(batch, e0, b0))
+            copy_rows(cursor, Household, HOUSEHOLD_COLUMNS, generator.household_rows(batch, b0, h0))
             counts[0] += len(batch.estates)
             counts[1] += batch.n_buildings
             counts[2] += batch.n_households
