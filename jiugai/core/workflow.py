@@ -70,7 +70,9 @@ class Workflow:
 
 
 @transaction.atomic
-def workflow_transition(*, workflow: Workflow, obj: models.Model, target: str, actor: Any, reason: str = "") -> StatusChange:
+def workflow_transition(
+    *, workflow: Workflow, obj: models.Model, target: str, actor: Any, reason: str = ""
+) -> StatusChange:
     """Move `obj` to `target` if the table, the actor's role and every gate allow it; record the step."""
     locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
     current = getattr(locked, workflow.status_field)

@@ -75,11 +75,16 @@ class Estate(AuditedModel):
     central_funded_year = models.PositiveSmallIntegerField(_("centrally funded in year"), null=True, blank=True)
     central_funded_programme = models.CharField(_("central programme"), max_length=200, blank=True)
     municipal_ready = models.BooleanField(
-        _("municipal infrastructure outside the red line ready"), default=True,
+        _("municipal infrastructure outside the red line ready"),
+        default=True,
         help_text=_("Jiyuan ranks estates whose surroundings are not ready later"),
     )
     eligibility = models.CharField(
-        _("eligibility"), max_length=20, choices=Eligibility.choices, default=Eligibility.UNSCREENED, blank=True,
+        _("eligibility"),
+        max_length=20,
+        choices=Eligibility.choices,
+        default=Eligibility.UNSCREENED,
+        blank=True,
         db_index=True,
     )
     quality_issues = models.JSONField(_("data-quality issues"), default=list, blank=True)
@@ -182,7 +187,9 @@ class ConditionSurvey(AuditedModel):
 class ConditionFinding(AuditedModel):
     """One checklist item of a survey: how bad it is, what was seen."""
 
-    survey = models.ForeignKey(ConditionSurvey, on_delete=models.CASCADE, related_name="findings", verbose_name=_("survey"))
+    survey = models.ForeignKey(
+        ConditionSurvey, on_delete=models.CASCADE, related_name="findings", verbose_name=_("survey")
+    )
     item = models.CharField(_("item"), max_length=30, choices=ConditionItem.choices)
     severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices, default=Severity.NONE)
     notes = models.TextField(_("notes"), blank=True)

@@ -63,7 +63,9 @@ class Policy:
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any], *, code: str = "scenario", on: dt.date | None = None) -> Policy:
         """A policy from plain values (for `decide` scenarios and tests)."""
-        layer = Layer(code, code, 0, on or dt.date.today(), {k: (v, Source(title="scenario")) for k, v in values.items()})
+        layer = Layer(
+            code, code, 0, on or dt.date.today(), {k: (v, Source(title="scenario")) for k, v in values.items()}
+        )
         return resolve([layer], code=code, on=on or dt.date.today())
 
 

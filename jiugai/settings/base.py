@@ -145,7 +145,11 @@ NODE_MODULES = BASE_DIR / "node_modules"
 # Only the built files of each front-end package are served (installed by `npm ci`, never committed).
 STATICFILES_DIRS: list[Any] = [BASE_DIR / "jiugai" / "static"] + [
     (prefix, NODE_MODULES / sub)
-    for prefix, sub in [("vendor/bootstrap", "bootstrap/dist"), ("vendor/echarts", "echarts/dist"), ("vendor/leaflet", "leaflet/dist")]
+    for prefix, sub in [
+        ("vendor/bootstrap", "bootstrap/dist"),
+        ("vendor/echarts", "echarts/dist"),
+        ("vendor/leaflet", "leaflet/dist"),
+    ]
     if (NODE_MODULES / sub).exists()
 ]
 MEDIA_URL = "/media/"

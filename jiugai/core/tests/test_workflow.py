@@ -38,7 +38,9 @@ def setting(db: Any) -> dict[str, Any]:
 
 def test_allowed_move_changes_status_and_records_it(setting: dict[str, Any]) -> None:
     estate = setting["estate"]
-    change = workflow_transition(workflow=FLOW, obj=estate, target="entrusted", actor=setting["street_user"], reason="r")
+    change = workflow_transition(
+        workflow=FLOW, obj=estate, target="entrusted", actor=setting["street_user"], reason="r"
+    )
     estate.refresh_from_db()
     assert estate.management_status == "entrusted"
     assert (change.from_status, change.to_status, change.actor) == ("none", "entrusted", setting["street_user"])
