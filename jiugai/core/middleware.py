@@ -20,3 +20,18 @@ class CurrentUserMiddleware:
             return self.get_response(request)
         finally:
             _actor.reset(token)
+
+
+class ChineseFirstMiddleware:
+    """Chinese unless the user chose otherwise: the browser's Accept-Language is not consulted.
+
+    Government offices share machines with English-language browsers; the platform's language is
+    zh-hans (LANGUAGE_CODE) and changes only through the language switch (its cookie).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
