@@ -14,6 +14,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("jiugai.accounts.api.urls")),
     path("", include("jiugai.policy.api.urls")),
     path("", include("jiugai.inventory.api.urls")),
+    path("", include("jiugai.consultation.api.urls")),
     path("", include("jiugai.core.api.urls")),
 ]
 
@@ -25,6 +26,8 @@ urlpatterns = [
     path("accounts/", include("jiugai.accounts.urls")),
     path("policy/", include("jiugai.policy.urls")),
     path("estates/", include("jiugai.inventory.urls")),
+    path("consultation/", include("jiugai.consultation.urls")),
+    path("b/", include("jiugai.consultation.public_urls")),
     path("audit/", include("jiugai.core.urls")),
     path("", include("jiugai.dashboards.urls")),
 ]

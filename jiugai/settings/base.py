@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "jiugai.accounts",
     "jiugai.policy",
     "jiugai.inventory",
+    "jiugai.consultation",
     "jiugai.dashboards",
     "jiugai.demo",
 ]

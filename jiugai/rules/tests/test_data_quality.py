@@ -94,9 +94,9 @@ def test_boundaries_of_impossible_values() -> None:
         ({"stated_households": 50}, "households_mismatch", 48, 50),
         ({"total_area": Decimal("2100")}, "area_mismatch", Decimal("2000"), Decimal("2100")),
         (
-            {"buildings": (building("1", units=24), building("2", units=23))},
+            {"buildings": (building("1", units=24), building("2", units=25))},
             "registered_households_mismatch",
-            47,
+            49,
             48,
         ),
     ],
@@ -111,7 +111,7 @@ def test_totals_must_reconcile(fields: dict[str, Any], code: str, value: Any, ex
 
 def test_area_within_tolerance_agrees() -> None:
     assert "area_mismatch" not in codes(estate(total_area=Decimal("2020")))
-    assert "area_mismatch" in codes(estate(total_area=Decimal("2020.01")))
+    assert "area_mismatch" in codes(estate(total_area=Decimal("2021")))
 
 
 @pytest.mark.parametrize(
