@@ -31,7 +31,7 @@ KEEP_GOING ?= 1
 APT_DEMO := fonts-noto-cjk gettext
 APT_TEST := chromium poppler-utils
 
-.PHONY: help install install-test demo serve test $(TEST_STAGES) fmt bench-synth clean \
+.PHONY: help install install-test demo serve test $(TEST_STAGES) fmt bench-synth bench-screen clean \
 	_uv _python _node _apt-demo _apt-test
 
 help:
@@ -41,6 +41,7 @@ help:
 	@echo "make install     Python and front-end dependencies (+ Debian fonts/gettext when root)"
 	@echo "make fmt         format and autofix lint"
 	@echo "make bench-synth synthetic national-scale benchmark"
+	@echo "make bench-screen eligibility screening of 220,000 synthetic estates"
 	@echo "single stages:   $(TEST_STAGES)"
 
 # --- installation ----------------------------------------------------------------------------
@@ -91,6 +92,9 @@ serve: install
 
 bench-synth: install
 	$(RUN) python bench/bench_synth.py
+
+bench-screen: install
+	$(RUN) python bench/bench_screen.py
 
 fmt: _python
 	$(RUN) ruff format .

@@ -14,7 +14,9 @@ from jiugai.accounts.models import Jurisdiction
 from jiugai.core.forms import BootstrapForm
 from jiugai.core.scoping import visible_to
 
+from .choices import ConditionItem, Eligibility, Severity
 from .models import Building, Estate, Household
+from .selectors import estates_with_condition
 
 
 def estate_search(queryset: QuerySet[Estate], text: str) -> QuerySet[Estate]:
@@ -36,6 +38,10 @@ def estate_search(queryset: QuerySet[Estate], text: str) -> QuerySet[Estate]:
     return queryset.filter(query)
 
 
+# "Not screened" is stored as "", which a query string cannot tell from "no filter".
+UNSCREENED = "unscreened"
+
+
 def visible_streets(request: Any) -> QuerySet[Jurisdiction]:
     qs = Jurisdiction.objects.filter(level=Level.STREET)
     if request is None:
@@ -52,14 +58,49 @@ class EstateFilter(django_filters.FilterSet):
     )
     build_year_min = django_filters.NumberFilter(field_name="build_year", lookup_expr="gte", label=_("Built from"))
     build_year_max = django_filters.NumberFilter(field_name="build_year", lookup_expr="lte", label=_("Built up to"))
+    eligibility = django_filters.ChoiceFilter(
+        choices=[(value or UNSCREENED, label) for value, label in Eligibility.choices],
+        label=_("Eligibility"),
+        empty_label=_("Any eligibility"),
+        method="filter_eligibility",
+    )
+    condition_item = django_filters.ChoiceFilter(
+        choices=ConditionItem.choices, label=_("Condition item"), empty_label=_("Any item"), method="filter_condition"
+    )
+    condition_min = django_filters.ChoiceFilter(
+        choices=[(str(s.value), s.label) for s in Severity if s.value > 0],
+        label=_("At least"),
+        empty_label=_("Any severity"),
+        method="filter_condition",
+    )
 
     class Meta:
         model = Estate
-        fields = ["q", "street", "build_year_min", "build_year_max", "management_status"]
+        fields = [
+            "q",
+            "street",
+            "build_year_min",
+            "build_year_max",
+            "eligibility",
+            "management_status",
+            "condition_item",
+            "condition_min",
+        ]
         form = BootstrapForm
 
     def filter_q(self, queryset: QuerySet[Estate], name: str, value: str) -> QuerySet[Estate]:
         return estate_search(queryset, value)
+
+    def filter_eligibility(self, queryset: QuerySet[Estate], name: str, value: str) -> QuerySet[Estate]:
+        return queryset.filter(eligibility="" if value == UNSCREENED else value)
+
+    def filter_condition(self, queryset: QuerySet[Estate], name: str, value: Any) -> QuerySet[Estate]:
+        # Item and minimum act together: applied once, when both are known (or the item alone: any problem).
+        data = self.form.cleaned_data
+        item, minimum = data.get("condition_item"), data.get("condition_min")
+        if not item or (name == "condition_item" and minimum):
+            return queryset
+        return estates_with_condition(queryset, item=item, minimum=int(minimum or Severity.MINOR))
 
 
 class BuildingFilter(django_filters.FilterSet):

@@ -12,6 +12,13 @@ PERMISSIONS = {
     "view_estate": [ALL_ROLES],
     # Residents' phone numbers and ID numbers in full: only those who work with residents directly.
     "view_personal_data": [Role.STREET_OFFICE, Role.COMMUNITY_COMMITTEE],
+    # Screening writes each estate's eligibility; the leading-group office and departments decide,
+    # a street office screens its own estates before proposing them.
+    "screen": [Role.LEADING_GROUP_OFFICE, Role.DEPARTMENT, Role.STREET_OFFICE],
+    # The data-quality report (and running its checks) is for staff who keep or use the inventory.
+    "view_quality": [Role.LEADING_GROUP_OFFICE, Role.DEPARTMENT, Role.STREET_OFFICE, Role.COMMUNITY_COMMITTEE],
+    # Importing estates, buildings, households and surveys from workbooks, within one's own jurisdiction.
+    "import_inventory": [Role.STREET_OFFICE, Role.COMMUNITY_COMMITTEE, Role.LEADING_GROUP_OFFICE],
 }
 
 register("inventory", PERMISSIONS)

@@ -368,7 +368,12 @@ def totals_reconcile(
     """
     reasons: list[Reason] = []
     mismatched = 0
-    for name, unit in (("estates", "estates"), ("buildings", "buildings"), ("households", "households"), ("area", "m²")):
+    for name, unit in (
+        ("estates", "estates"),
+        ("buildings", "buildings"),
+        ("households", "households"),
+        ("area", "m²"),
+    ):
         said, made = getattr(stated, name), getattr(computed, name)
         if said is None or made is None:
             continue

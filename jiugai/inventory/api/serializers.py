@@ -4,14 +4,16 @@ from typing import Any
 
 from rest_framework import serializers
 
-from jiugai.inventory.models import Building, Estate, Household
+from jiugai.inventory.models import Building, Estate, Household, ScreeningResult
 from jiugai.inventory.permissions import personal_data_for
+from jiugai.inventory.selectors import quality_badge
 
 
 class EstateSerializer(serializers.ModelSerializer):
     jurisdiction: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     street: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     street_name = serializers.CharField(source="street.name", read_only=True)
+    quality = serializers.SerializerMethodField()
 
     class Meta:
         model = Estate
@@ -41,7 +43,14 @@ class EstateSerializer(serializers.ModelSerializer):
             "three_supplies_done",
             "central_funded_year",
             "central_funded_programme",
+            "eligibility",
+            "quality",
+            "quality_issues",
         ]
+
+    def get_quality(self, obj: Estate) -> str:
+        """'ok', 'warning' or 'error': the estate's data-quality badge."""
+        return quality_badge(obj.quality_issues)
 
 
 class BuildingSerializer(serializers.ModelSerializer):
@@ -90,3 +99,38 @@ class HouseholdSerializer(serializers.ModelSerializer):
             personal_data_for(getattr(request, "user", None), phone=instance.phone, id_number=instance.id_number)
         )
         return data
+
+
+class ScreeningResultSerializer(serializers.ModelSerializer):
+    estate_code = serializers.CharField(source="estate.code", read_only=True)
+
+    class Meta:
+        model = ScreeningResult
+        fields = ["id", "estate", "estate_code", "screened_at", "policy_date", "outcome", "reasons"]
+
+
+class ScreeningRequestSerializer(serializers.Serializer):
+    """Screen every estate of a jurisdiction under the policy in force on a date (today by default)."""
+
+    jurisdiction = serializers.CharField(max_length=32)
+    date = serializers.DateField(required=False, allow_null=True)
+
+
+class EstateScreenRequestSerializer(serializers.Serializer):
+    date = serializers.DateField(required=False, allow_null=True)
+
+
+class ScreeningSummarySerializer(serializers.Serializer):
+    jurisdiction = serializers.CharField()
+    policy_date = serializers.DateField()
+    estates = serializers.IntegerField()
+    counts = serializers.DictField(child=serializers.IntegerField())
+    households = serializers.DictField(child=serializers.IntegerField())
+    post2000_household_cap = serializers.CharField(allow_null=True)
+    seconds = serializers.FloatField()
+
+
+class QualityReportSerializer(serializers.Serializer):
+    jurisdiction = serializers.CharField(allow_null=True)
+    streets = serializers.ListField(child=serializers.DictField())
+    plan_checks = serializers.ListField(child=serializers.DictField())

@@ -84,7 +84,9 @@ def test_boundaries_of_impossible_values() -> None:
     assert "build_year_in_future" not in codes(estate(build_year=2024))
     assert "completed_in_future" not in codes(estate(completed_on=TODAY, build_year=2024))
     assert "building_households_exceed_units" not in codes(estate(buildings=(building("1", units=24), building("2"))))
-    assert "household_floor_above_building" not in codes(estate(buildings=(building("1", highest_floor=6), building("2"))))
+    assert "household_floor_above_building" not in codes(
+        estate(buildings=(building("1", highest_floor=6), building("2")))
+    )
 
 
 @pytest.mark.parametrize(

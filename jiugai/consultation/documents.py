@@ -1,0 +1,25 @@
+"""PDF output for consultation: the QR slip sheet per building and the consent certificate.
+
+HTML rendered by Django templates, laid out by WeasyPrint with the Noto CJK font (Debian fonts-noto-cjk);
+QR codes are inline SVG from segno.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.template.loader import render_to_string
+
+
+def qr_svg(data: str) -> str:
+    """An inline SVG QR code (error correction M, enough for a folded paper slip)."""
+    return str(segno.make(data, error="m", micro=False).svg_inline(scale=3, border=2))
+
+
+def pdf_render(template: str, context: dict[str, Any]) -> bytes:
+    """Render `template` to HTML and lay it out as PDF."""
+    from weasyprint import HTML  # imported here: loading Pango takes a moment and most requests need no PDF
+
+    html = render_to_string(template, context)
+    return bytes(HTML(string=html).write_pdf())

@@ -1,0 +1,617 @@
+"""Writes for resident consultation: campaigns, ballot links, ballots, closing and deciding.
+
+Seed digest §3 (Xuchang: agreeing households at least 2/3 of ALL owner households,
+seeds/002_40d8e389fe8940d7.txt) and Civil Code Art. 278 with the SPC counting rules (REFERENCE §2.2-2.4).
+Every ballot is counted into the campaign's `Tally` in the same transaction, under a lock on that row,
+so the tally is always exact and never needs to scan ballots; every vote and decision is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import secrets
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiugai.core.audit import audit_entry_append
+from jiugai.core.permissions import require
+from jiugai.core.scoping import visible_to
+from jiugai.core.workflow import workflow_transition
+from jiugai.inventory.models import Building, Estate, Household
+from jiugai.rules.art278 import art278_decide
+from jiugai.rules.consent import SHARE_KEY, consent_decide
+from jiugai.rules.decision import RuleInputError
+from jiugai.rules.params import ParameterError
+
+from .choices import ART278_MATTER, Answer, CampaignStatus, Channel, DecisionRule, ScopeType
+from .models import Ballot, BallotToken, Campaign, Tally, TallyOwner
+from .selectors import (
+    TOKEN_FAILURE_LIMIT,
+    TOKEN_FAILURE_WINDOW_S,
+    ballot_list_digest,
+    campaign_policy,
+    failure_key,
+    head_key,
+    households_in_scope,
+    tally_counters,
+)
+from .workflow import CAMPAIGN_FLOW
+
+logger = logging.getLogger("jiugai.consultation")
+
+MAX_COFUND_AMOUNT = Decimal("1000000")
+
+
+class TokenInvalid(Exception):
+    """The ballot link is unknown, replaced by a newer one, or tampered with."""
+
+
+class TokenExpired(Exception):
+    """The ballot link belongs to a campaign that has closed."""
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    """A freshly issued ballot link; the raw token exists only here (the database keeps its hash)."""
+
+    household: Household
+    token: str
+    short_code: str
+
+
+# --- questions and answers -------------------------------------------------------------------------
+
+
+def questions_clean(questions: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Check the questions besides "whether": catalogue items (what) and co-funding / illegal structures (how)."""
+    questions = dict(questions or {})
+    unknown = set(questions) - {"items", "ask_cofunding", "ask_illegal_structures"}
+    if unknown:
+        raise ValidationError(
+            {"questions": _("Unknown question keys: %(keys)s") % {"keys": ", ".join(sorted(unknown))}}
+        )
+    items = questions.get("items", [])
+    if not isinstance(items, list) or len(items) > 50:
+        raise ValidationError({"questions": _("Catalogue items must be a list of at most 50 entries.")})
+    seen: set[str] = set()
+    clean_items = []
+    for item in items:
+        if (
+            not isinstance(item, Mapping)
+            or not str(item.get("code", "")).strip()
+            or not str(item.get("label", "")).strip()
+        ):
+            raise ValidationError({"questions": _("Each catalogue item needs a code and a label.")})
+        code = str(item["code"]).strip()[:40]
+        if code in seen:
+            raise ValidationError({"questions": _("Catalogue item codes must be unique.")})
+        seen.add(code)
+        clean_items.append({"code": code, "label": str(item["label"]).strip()[:100]})
+    for flag in ("ask_cofunding", "ask_illegal_structures"):
+        if not isinstance(questions.get(flag, False), bool):
+            raise ValidationError({"questions": _("%(flag)s must be true or false.") % {"flag": flag}})
+    return {
+        "items": clean_items,
+        "ask_cofunding": bool(questions.get("ask_cofunding", False)),
+        "ask_illegal_structures": bool(questions.get("ask_illegal_structures", False)),
+    }
+
+
+def answers_clean(*, campaign: Campaign, answers: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Check a household's further answers against the campaign's questions; anything else is refused."""
+    answers = dict(answers or {})
+    questions = campaign.questions or {}
+    allowed = {"items"}
+    if questions.get("ask_cofunding"):
+        allowed |= {"cofund", "cofund_amount"}
+    if questions.get("ask_illegal_structures"):
+        allowed.add("remove_illegal")
+    unknown = set(answers) - allowed
+    if unknown:
+        raise ValidationError(
+            {"answers": _("These answers were not asked: %(keys)s") % {"keys": ", ".join(sorted(unknown))}}
+        )
+    clean: dict[str, Any] = {}
+    codes = [item["code"] for item in questions.get("items", [])]
+    items = answers.get("items", [])
+    if not isinstance(items, list) or any(not isinstance(c, str) or c not in codes for c in items):
+        raise ValidationError({"answers": _("Choose items from the campaign's catalogue only.")})
+    clean["items"] = [c for c in codes if c in items]
+    if "cofund" in answers:
+        if not isinstance(answers["cofund"], bool):
+            raise ValidationError({"answers": _("Co-funding must be yes or no.")})
+        clean["cofund"] = answers["cofund"]
+    if answers.get("cofund_amount") not in (None, ""):
+        if not clean.get("cofund"):
+            raise ValidationError({"answers": _("An amount is given only by households willing to co-fund.")})
+        try:
+            amount = Decimal(str(answers["cofund_amount"]))
+        except InvalidOperation as exc:
+            raise ValidationError({"answers": _("The co-funding amount must be a number of yuan.")}) from exc
+        if not amount.is_finite() or amount < 0 or amount > MAX_COFUND_AMOUNT:
+            raise ValidationError({"answers": _("The co-funding amount must be between 0 and 1,000,000 yuan.")})
+        clean["cofund_amount"] = str(amount.quantize(Decimal("0.01")))
+    if "remove_illegal" in answers:
+        if not isinstance(answers["remove_illegal"], bool):
+            raise ValidationError({"answers": _("The answer on illegal structures must be yes or no.")})
+        clean["remove_illegal"] = answers["remove_illegal"]
+    return clean
+
+
+# --- campaigns --------------------------------------------------------------------------------------
+
+
+def _check_rule_configured(campaign: Campaign) -> None:
+    if campaign.rule == DecisionRule.CONSENT and SHARE_KEY not in campaign_policy(campaign=campaign):
+        raise ValidationError(
+            {"rule": _("The consent share is not configured in the policy profile for this estate on the policy date.")}
+        )
+
+
+def _check_visible(actor: Any, campaign: Campaign) -> None:
+    if not visible_to(actor, Campaign.objects.filter(pk=campaign.pk)).exists():
+        raise PermissionDenied(_("This campaign is outside your jurisdiction."))
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    actor: Any,
+    estate: Estate,
+    title: str,
+    matter: str,
+    rule: str,
+    opens_at: dt.datetime,
+    closes_at: dt.datetime,
+    scope_type: str = ScopeType.ESTATE,
+    building: Building | None = None,
+    stairwell: int | None = None,
+    questions: Mapping[str, Any] | None = None,
+    policy_date: dt.date | None = None,
+) -> Campaign:
+    """Create a draft campaign over an estate, a building or a stairwell (REFERENCE §2.4: elevators by unit)."""
+    require(actor, "consultation.manage_campaign")
+    if not visible_to(actor, Estate.objects.filter(pk=estate.pk)).exists():
+        raise PermissionDenied(_("This estate is outside your jurisdiction."))
+    campaign = Campaign(
+        title=title,
+        estate=estate,
+        scope_type=scope_type,
+        building=building,
+        stairwell=stairwell,
+        matter=matter,
+        rule=rule,
+        questions=questions_clean(questions),
+        opens_at=opens_at,
+        closes_at=closes_at,
+        policy_date=policy_date or timezone.localdate(opens_at),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    campaign.full_clean()
+    _check_rule_configured(campaign)
+    campaign.save()
+    audit_entry_append(
+        action="consultation.campaign_created",
+        obj=campaign,
+        actor=actor,
+        jurisdiction_code=estate.jurisdiction.code,
+        payload={"title": title, "matter": matter, "rule": rule, "scope": campaign.scope_label()},
+    )
+    return campaign
+
+
+EDITABLE_FIELDS = ("title", "opens_at", "closes_at", "questions", "policy_date", "matter", "rule")
+
+
+@transaction.atomic
+def campaign_update(*, actor: Any, campaign: Campaign, **fields: Any) -> Campaign:
+    """Change a draft campaign; once open, the question and the rule are fixed."""
+    require(actor, "consultation.manage_campaign")
+    _check_visible(actor, campaign)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status != CampaignStatus.DRAFT:
+        raise ValidationError(_("Only a draft campaign can be edited."))
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed: %(keys)s") % {"keys": ", ".join(sorted(unknown))})
+    for name, value in fields.items():
+        setattr(campaign, name, questions_clean(value) if name == "questions" else value)
+    campaign.full_clean()
+    _check_rule_configured(campaign)
+    campaign.save()
+    return campaign
+
+
+@transaction.atomic
+def campaign_delete(*, actor: Any, campaign: Campaign) -> None:
+    """Delete a draft campaign (nothing has been asked yet)."""
+    require(actor, "consultation.manage_campaign")
+    _check_visible(actor, campaign)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status != CampaignStatus.DRAFT:
+        raise ValidationError(_("Only a draft campaign can be deleted."))
+    audit_entry_append(
+        action="consultation.campaign_deleted", obj=campaign, actor=actor, payload={"title": campaign.title}
+    )
+    campaign.tokens.all().delete()
+    campaign.delete()
+
+
+@transaction.atomic
+def campaign_open(*, actor: Any, campaign: Campaign) -> Campaign:
+    """Open the campaign: freeze the register of households asked and start the counters at zero."""
+    require(actor, "consultation.manage_campaign")
+    _check_visible(actor, campaign)
+    if campaign.closes_at <= timezone.now():
+        raise ValidationError({"closes_at": _("The closing time has already passed.")})
+    _check_rule_configured(campaign)
+    workflow_transition(workflow=CAMPAIGN_FLOW, obj=campaign, target=CampaignStatus.OPEN, actor=actor)
+    snapshot_at = timezone.now()
+    heads: dict[str, int] = defaultdict(int)
+    total_area = Decimal("0")
+    count = 0
+    for household in (
+        households_in_scope(campaign=campaign)
+        .filter(created_at__lte=snapshot_at)
+        .only("pk", "area", "owner_key", "developer_held")
+    ):
+        heads[head_key(household)] += 1
+        total_area += household.area
+        count += 1
+    tally = Tally(
+        campaign=campaign,
+        snapshot_at=snapshot_at,
+        total_households=count,
+        total_area=total_area,
+        total_heads=len(heads),
+    )
+    tally.full_clean()
+    tally.save()
+    TallyOwner.objects.bulk_create(
+        [TallyOwner(campaign=campaign, head_key=key, units=units) for key, units in heads.items()], batch_size=1000
+    )
+    return campaign
+
+
+@transaction.atomic
+def campaign_links_issue(*, actor: Any, campaign: Campaign, building: Building | None = None) -> list[IssuedLink]:
+    """Issue (or re-issue) each household's ballot link; earlier links of those households stop working.
+
+    The raw tokens (192 random bits each) are returned once, for the QR sheet; only hashes are stored.
+    """
+    require(actor, "consultation.issue_links")
+    _check_visible(actor, campaign)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status not in (CampaignStatus.DRAFT, CampaignStatus.OPEN):
+        raise ValidationError(_("This campaign is closed; nothing can change."))
+    households = households_in_scope(campaign=campaign).select_related("building")
+    if building is not None:
+        households = households.filter(building=building)
+    now = timezone.now()
+    issued: list[IssuedLink] = []
+    rows: list[BallotToken] = []
+    for household in households.order_by("building__number", "stairwell", "floor", "room"):
+        raw = secrets.token_urlsafe(24)
+        code = f"{secrets.randbelow(10**6):06d}"
+        issued.append(IssuedLink(household=household, token=raw, short_code=code))
+        rows.append(
+            BallotToken(
+                campaign=campaign,
+                household=household,
+                token_hash=hashlib.sha256(raw.encode("utf-8")).hexdigest(),
+                short_code=code,
+                issued_at=now,
+                expires_at=campaign.closes_at,
+            )
+        )
+    BallotToken.objects.bulk_create(
+        rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["campaign", "household"],
+        update_fields=["token_hash", "short_code", "issued_at", "expires_at"],
+    )
+    audit_entry_append(
+        action="consultation.links_issued",
+        obj=campaign,
+        actor=actor,
+        jurisdiction_code=campaign.estate.jurisdiction.code,
+        payload={"households": len(issued), "building": building.number if building else None},
+    )
+    return issued
+
+
+# --- ballots ----------------------------------------------------------------------------------------
+
+
+def _ensure_open(campaign: Campaign, now: dt.datetime) -> None:
+    if campaign.status in (CampaignStatus.CLOSED, CampaignStatus.DECIDED) or now >= campaign.closes_at:
+        raise ValidationError(_("This campaign is closed; nothing can change."), code="closed")
+    if campaign.status != CampaignStatus.OPEN or now < campaign.opens_at:
+        raise ValidationError(_("This campaign is not open for voting yet."), code="not_open")
+
+
+def _siblings(campaign: Campaign, household: Household) -> Any:
+    """The units that count as one owner with `household` (they carry one answer together)."""
+    scope = households_in_scope(campaign=campaign)
+    if household.developer_held:
+        return scope.filter(developer_held=True)
+    if household.owner_key:
+        return scope.filter(owner_key=household.owner_key, developer_held=False)
+    return scope.filter(pk=household.pk)
+
+
+def _ballot_write(
+    *,
+    campaign_id: int,
+    household: Household,
+    answer: str,
+    answers: Mapping[str, Any] | None,
+    channel: str,
+    actor: Any,
+    attachment: File | None = None,
+) -> Ballot:
+    """Record one owner's answer and count it, in one transaction under the tally's row lock.
+
+    The tally row is locked first (closing locks it too), so a ballot and a close never interleave, and
+    two ballots from one household are applied one after the other: the second changes the first.
+    An owner of several units (or the developer) answers once for all of them (REFERENCE §2.3).
+    """
+    now = timezone.now()
+    tally = Tally.objects.select_for_update().filter(campaign_id=campaign_id).first()
+    campaign = Campaign.objects.select_related("estate__jurisdiction", "building").get(pk=campaign_id)
+    _ensure_open(campaign, now)
+    if tally is None:
+        raise ValidationError(_("This campaign is not open for voting yet."), code="not_open")
+    fresh = households_in_scope(campaign=campaign).filter(pk=household.pk).first()
+    if fresh is None:
+        raise ValidationError(_("This household is not among those asked in this campaign."), code="out_of_scope")
+    if answer not in Answer.values:
+        raise ValidationError({"answer": _("Choose agree, disagree or abstain.")})
+    household = fresh
+    clean_answers = answers_clean(campaign=campaign, answers=answers)
+    units = list(_siblings(campaign, household).select_for_update().order_by("pk"))
+    existing = {
+        b.household_id: b
+        for b in Ballot.objects.select_for_update().filter(campaign=campaign, household__in=[u.pk for u in units])
+    }
+    staff = channel != Channel.ONLINE
+    if staff and any(b.channel == Channel.ONLINE for b in existing.values()):
+        raise PermissionDenied(_("A ballot the resident cast online cannot be changed by staff."))
+    key = head_key(household)
+    owner_row = TallyOwner.objects.select_for_update().filter(campaign=campaign, head_key=key).first()
+    if owner_row is None:  # a unit of the frozen register always has its row; this is a safety net
+        owner_row = TallyOwner.objects.create(campaign=campaign, head_key=key, units=len(units))
+    old_head_vote = owner_row.vote()
+
+    counts: dict[str, Any] = defaultdict(int)
+    unit_counts: dict[str, int] = defaultdict(int)
+    changed = 0
+    result: Ballot | None = None
+    stored_attachment = ""
+    for unit in sorted(units, key=lambda u: u.pk != household.pk):  # the named household first
+        ballot = existing.get(unit.pk)
+        previous = ballot.answer if ballot is not None else None
+        if ballot is None:
+            ballot = Ballot(campaign=campaign, household=unit, cast_at=now, version=1)
+        else:
+            ballot.version += 1
+            ballot.cast_at = now
+            changed += 1
+        ballot.answer = answer
+        ballot.answers = clean_answers
+        ballot.channel = channel
+        ballot.entered_by = actor if staff and getattr(actor, "pk", None) else None
+        if attachment is not None:
+            if stored_attachment:
+                ballot.attachment.name = stored_attachment
+            else:
+                ballot.attachment = attachment  # type: ignore[assignment]
+        ballot.full_clean()
+        ballot.save()
+        if attachment is not None and not stored_attachment:
+            stored_attachment = ballot.attachment.name
+        if previous != answer:
+            if previous is not None:
+                counts[f"{previous}_households"] -= 1
+                counts[f"{previous}_area"] -= unit.area
+                unit_counts[f"{previous}_units"] -= 1
+            counts[f"{answer}_households"] += 1
+            counts[f"{answer}_area"] += unit.area
+            unit_counts[f"{answer}_units"] += 1
+        audit_entry_append(
+            action="consultation.ballot_cast" if previous is None else "consultation.ballot_changed",
+            obj=ballot,
+            actor=actor if staff else None,
+            jurisdiction_code=campaign.estate.jurisdiction.code,
+            payload={
+                "campaign": campaign.pk,
+                "household": unit.pk,
+                "answer": answer,
+                "previous": previous,
+                "channel": channel,
+                "version": ballot.version,
+                "answers": clean_answers,
+                "for_owner_of": household.pk if unit.pk != household.pk else None,
+            },
+        )
+        if unit.pk == household.pk:
+            result = ballot
+    if old_head_vote != answer:
+        if old_head_vote is not None:
+            counts[f"{old_head_vote}_heads"] -= 1
+        counts[f"{answer}_heads"] += 1
+    updates: dict[str, Any] = {name: F(name) + delta for name, delta in counts.items() if delta}
+    if changed:
+        updates["changes"] = F("changes") + changed
+    Tally.objects.filter(pk=tally.pk).update(updated_at=now, **updates)
+    owner_updates = {name: F(name) + delta for name, delta in unit_counts.items() if delta}
+    if owner_updates:
+        TallyOwner.objects.filter(pk=owner_row.pk).update(**owner_updates)
+    if result is None:  # the named household is always among its owner's units
+        raise RuntimeError("ballot for the named household was not written")
+    return result
+
+
+@transaction.atomic
+def ballot_cast_online(*, token: BallotToken, answer: str, answers: Mapping[str, Any] | None = None) -> Ballot:
+    """A resident casts or changes their own ballot through their link (verified by the caller)."""
+    current = BallotToken.objects.filter(pk=token.pk, token_hash=token.token_hash).first()
+    if current is None:
+        raise TokenInvalid
+    if current.expires_at <= timezone.now():
+        raise TokenExpired
+    return _ballot_write(
+        campaign_id=current.campaign_id,
+        household=current.household,
+        answer=answer,
+        answers=answers,
+        channel=Channel.ONLINE,
+        actor=None,
+    )
+
+
+@transaction.atomic
+def ballot_enter(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    household: Household,
+    answer: str,
+    channel: str = Channel.PAPER,
+    answers: Mapping[str, Any] | None = None,
+    attachment: File | None = None,
+) -> Ballot:
+    """Staff enter a paper ballot (with its scanned form) or a vote recorded at an owners' meeting."""
+    require(actor, "consultation.enter_ballot")
+    _check_visible(actor, campaign)
+    if channel not in (Channel.PAPER, Channel.MEETING):
+        raise ValidationError({"channel": _("Staff enter paper ballots or meeting votes only.")})
+    if channel == Channel.PAPER and not attachment:
+        raise ValidationError({"attachment": _("Attach the scanned paper ballot.")})
+    return _ballot_write(
+        campaign_id=campaign.pk,
+        household=household,
+        answer=answer,
+        answers=answers,
+        channel=channel,
+        actor=actor,
+        attachment=attachment,
+    )
+
+
+def token_failure_record(*, client: str, reason: str) -> int:
+    """Count a failed link or verification attempt from `client`; log it, and audit it below the limit."""
+    key = failure_key(client)
+    cache.add(key, 0, timeout=TOKEN_FAILURE_WINDOW_S)
+    try:
+        failures = int(cache.incr(key))
+    except ValueError:
+        cache.set(key, 1, timeout=TOKEN_FAILURE_WINDOW_S)
+        failures = 1
+    client_hash = hashlib.sha256(client.encode()).hexdigest()[:16]
+    logger.warning("ballot link failure: %s (client %s, %d in window)", reason, client_hash, failures)
+    if failures <= TOKEN_FAILURE_LIMIT:
+        audit_entry_append(
+            action="consultation.token_failed", payload={"reason": reason, "client": client_hash, "failures": failures}
+        )
+    return failures
+
+
+# --- closing and deciding ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def campaign_close(*, actor: Any, campaign: Campaign) -> Campaign:
+    """Close the campaign: from now on no ballot can be cast or changed."""
+    require(actor, "consultation.manage_campaign")
+    _check_visible(actor, campaign)
+    Tally.objects.select_for_update().filter(campaign=campaign).first()
+    workflow_transition(workflow=CAMPAIGN_FLOW, obj=campaign, target=CampaignStatus.CLOSED, actor=actor)
+    return campaign
+
+
+def _decision_for(campaign: Campaign, tally: Tally) -> dict[str, Any]:
+    policy = campaign_policy(campaign=campaign)
+    try:
+        if campaign.rule == DecisionRule.CONSENT:
+            decision = consent_decide(tally.yes_households, tally.total_households, policy)
+        else:
+            votes = dict(Ballot.objects.filter(campaign=campaign).values_list("household_id", "answer"))
+            owners = [
+                (head_key(h), h.area, votes.get(h.pk), h.developer_held)
+                for h in households_in_scope(campaign=campaign).only("pk", "area", "owner_key", "developer_held")
+            ]
+            decision = art278_decide(ART278_MATTER[campaign.matter], owners, policy)
+            figures = decision.figures
+            expected = (tally.voted_area, tally.voted_heads, tally.yes_area, tally.yes_heads)
+            found = (
+                figures["participating_area"],
+                figures["participating_heads"],
+                figures["yes_area"],
+                figures["yes_heads"],
+            )
+            if expected != found:
+                raise ValidationError(_("The live tally does not match a recount of the ballots; nothing was decided."))
+    except (RuleInputError, ParameterError) as exc:
+        raise ValidationError(_("The rule could not decide: %(error)s") % {"error": exc}) from exc
+    data = decision.as_dict()
+    data["ballot_digest"] = ballot_list_digest(campaign=campaign)
+    data["ballots"] = Ballot.objects.filter(campaign=campaign).count()
+    data["tally"] = {k: str(v) for k, v in tally_counters(tally=tally).items()}
+    data["policy_date"] = campaign.policy_date.isoformat()
+    data["jurisdiction"] = policy.jurisdiction_code
+    return data
+
+
+@transaction.atomic
+def campaign_decide(*, actor: Any, campaign: Campaign) -> Campaign:
+    """Decide a closed campaign with its rule, store the decision with its reasons, and audit it."""
+    require(actor, "consultation.manage_campaign")
+    _check_visible(actor, campaign)
+    tally = Tally.objects.select_for_update().get(campaign=campaign)
+    campaign = Campaign.objects.select_for_update().select_related("estate__jurisdiction").get(pk=campaign.pk)
+    if campaign.status != CampaignStatus.CLOSED:
+        raise ValidationError(_("Only a closed campaign can be decided."))
+    problems = CAMPAIGN_FLOW.blockers(campaign, CampaignStatus.DECIDED, actor)
+    if problems:
+        raise PermissionDenied(problems[0])
+    campaign.decision = _decision_for(campaign, tally)
+    campaign.decided_at = timezone.now()
+    campaign.full_clean()
+    campaign.save(update_fields=["decision", "decided_at", "updated_at"])
+    workflow_transition(workflow=CAMPAIGN_FLOW, obj=campaign, target=CampaignStatus.DECIDED, actor=actor)
+    audit_entry_append(
+        action="consultation.decided",
+        obj=campaign,
+        actor=actor,
+        jurisdiction_code=campaign.estate.jurisdiction.code,
+        payload={
+            "rule": campaign.rule,
+            "outcome": campaign.decision["outcome"],
+            "reasons": [r["message"] for r in campaign.decision["reasons"]],
+            "ballot_digest": campaign.decision["ballot_digest"],
+        },
+    )
+    return campaign
+
+
+@transaction.atomic
+def campaign_close_and_decide(*, actor: Any, campaign: Campaign) -> Campaign:
+    """The one button street staff press: close an open campaign and decide it."""
+    if campaign.status == CampaignStatus.OPEN:
+        campaign_close(actor=actor, campaign=campaign)
+    return campaign_decide(actor=actor, campaign=campaign)

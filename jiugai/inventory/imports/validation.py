@@ -1,0 +1,862 @@
+"""Validating an import in full before anything is written.
+
+Every problem is collected (not just the first), each with its sheet, row and column (header text
+and letter), so the preview can list them all and the user can fix the file and try again. The
+checks run in plain Python over dictionaries loaded once from the database, which is what keeps a
+100,000-row file within a few times the raw read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from pypinyin import lazy_pinyin
+
+from jiugai.accounts.choices import Level
+from jiugai.accounts.models import Jurisdiction
+
+from ..models import Building, ConditionFinding, Estate, Household
+from ..services import id_number_valid
+from . import columns as c
+from .reader import Problem, SheetData
+
+# How many problems a report keeps in full; the count is always exact.
+MAX_STORED_PROBLEMS = 2000
+SIMILARITY = 0.8
+ProgressCallback = Callable[[int], None]
+
+_SEPARATORS = re.compile(r"[、,，;；/|\n]+")
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^(0\d{2,3}-?)?\d{7,8}(-\d{1,6})?$")
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_TRUE = {"是", "有", "y", "yes", "true", "1", "√", "✓", "t"}
+_FALSE = {"否", "无", "没有", "n", "no", "false", "0", "×", "✗", "f"}
+_NAME_SUFFIXES = ("小区", "家属院", "家属区", "宿舍", "社区", "花园", "大院")
+
+
+class CellError(ValueError):
+    """A cell's value cannot be used; the message says why."""
+
+
+# --- cell parsers ------------------------------------------------------------------------------
+
+
+def _text(value: Any, column: c.Column) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if column.max_length and len(text) > column.max_length:
+        raise CellError(_("At most %(n)d characters.") % {"n": column.max_length})
+    return text
+
+
+def _int(value: Any, column: c.Column) -> int:
+    if isinstance(value, bool):
+        raise CellError(_("Enter a whole number."))
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    else:
+        text = str(value).strip()
+        if not re.fullmatch(r"-?\d+(\.0+)?", text):
+            raise CellError(_("Enter a whole number, not “%(value)s”.") % {"value": value})
+        number = int(float(text))
+    if column.positive and number <= 0:
+        raise CellError(_("Must be greater than zero."))
+    return number
+
+
+def _year(value: Any, column: c.Column) -> int:
+    year = _int(value, column)
+    this_year = timezone.localdate().year
+    if year > this_year:
+        raise CellError(_("The year %(year)d is in the future.") % {"year": year})
+    if year < 1800:
+        raise CellError(_("The year %(year)d is not plausible.") % {"year": year})
+    return year
+
+
+def _decimal(value: Any, column: c.Column) -> Decimal:
+    if isinstance(value, bool):
+        raise CellError(_("Enter a number."))
+    try:
+        number = Decimal(str(value).strip().replace(",", "")) if not isinstance(value, float) else Decimal(repr(value))
+    except InvalidOperation as exc:
+        raise CellError(_("Enter a number, not “%(value)s”.") % {"value": value}) from exc
+    if not number.is_finite():
+        raise CellError(_("Enter a number, not “%(value)s”.") % {"value": value})
+    if column.positive and number <= 0:
+        raise CellError(_("Must be greater than zero."))
+    places = 6 if column.key in ("latitude", "longitude") else 2
+    return number.quantize(Decimal(1).scaleb(-places))
+
+
+def _date(value: Any, column: c.Column) -> dt.date:
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        match = _DATE_TEXT.match(str(value).strip())
+        if not match:
+            raise CellError(_("Enter a date like 2024-05-01, not “%(value)s”.") % {"value": value})
+        try:
+            day = dt.date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError as exc:
+            raise CellError(_("“%(value)s” is not a real date.") % {"value": value}) from exc
+    if day > timezone.localdate():
+        raise CellError(_("The date %(date)s is in the future.") % {"date": day.isoformat()})
+    return day
+
+
+def _bool(value: Any, column: c.Column) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise CellError(_("Enter 是 or 否, not “%(value)s”.") % {"value": value})
+
+
+def _choice_map(choices: Any) -> dict[str, Any]:
+    """Stored values, Chinese labels and English labels all map to the stored value."""
+    mapping: dict[str, Any] = {}
+    for value, label in choices.choices:
+        mapping[str(value).lower()] = value
+        with override("en"):
+            mapping[str(label).lower()] = value
+        with override("zh-hans"):
+            mapping[str(label).lower()] = value
+    return mapping
+
+
+_CHOICE_MAPS: dict[type, dict[str, Any]] = {}
+
+
+def choice_lookup(column: c.Column) -> dict[str, Any]:
+    assert column.choices is not None  # noqa: S101 - CHOICE columns always name their choices
+    if column.choices not in _CHOICE_MAPS:
+        _CHOICE_MAPS[column.choices] = _choice_map(column.choices)
+    return _CHOICE_MAPS[column.choices]
+
+
+def _choice(value: Any, column: c.Column) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    found = choice_lookup(column).get(str(value).strip().lower())
+    if found is None:
+        raise CellError(_("“%(value)s” is not one of the allowed values; choose from the list.") % {"value": value})
+    return found
+
+
+def _choices(value: Any, column: c.Column) -> list[Any]:
+    return [_choice(part, column) for part in _SEPARATORS.split(str(value)) if part.strip()]
+
+
+def _list(value: Any, column: c.Column) -> list[str]:
+    return [part.strip() for part in _SEPARATORS.split(str(value)) if part.strip()]
+
+
+def _phone(value: Any, column: c.Column) -> str:
+    text = _text(value, column).replace(" ", "").replace("－", "-")
+    if text.startswith("+86"):
+        text = text[3:]
+    if not (_MOBILE.match(text) or _LANDLINE.match(text)):
+        raise CellError(_("“%(value)s” is not a mobile or landline number.") % {"value": value})
+    return text
+
+
+def _id_number(value: Any, column: c.Column) -> str:
+    if isinstance(value, (int, float)):
+        raise CellError(_("Enter the ID number as text (a number loses its last digits in Excel)."))
+    text = str(value).strip().upper()
+    if not id_number_valid(text):
+        raise CellError(_("This is not a valid resident ID number."))
+    return text
+
+
+PARSERS: dict[str, Callable[[Any, c.Column], Any]] = {
+    c.TEXT: _text,
+    c.INT: _int,
+    c.YEAR: _year,
+    c.DECIMAL: _decimal,
+    c.DATE: _date,
+    c.BOOL: _bool,
+    c.CHOICE: _choice,
+    c.CHOICES: _choices,
+    c.LIST: _list,
+    c.STREET: _text,
+    c.COMMUNITY: _text,
+    c.PHONE: _phone,
+    c.ID_NUMBER: _id_number,
+}
+BLANK: dict[str, Any] = {
+    c.TEXT: "",
+    c.STREET: "",
+    c.COMMUNITY: "",
+    c.PHONE: "",
+    c.ID_NUMBER: "",
+    c.LIST: [],
+    c.CHOICES: [],
+}
+
+
+# --- the report --------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One parsed row: its sheet row number and its values by column key."""
+
+    sheet: str
+    number: int
+    values: dict[str, Any]
+
+
+@dataclass
+class Report:
+    """Everything validation found, plus the parsed rows commit will write when there are no errors."""
+
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    error_count: int = 0
+    rows: dict[str, list[Row]] = field(default_factory=dict)
+    present: dict[str, set[str]] = field(default_factory=dict)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    total_rows: int = 0
+    # Looked up once and reused by commit.
+    estates: dict[str, Estate] = field(default_factory=dict)
+    buildings: dict[tuple[str, str], tuple[int, int, int]] = field(default_factory=dict)
+
+    def error(self, problem: Problem) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_STORED_PROBLEMS:
+            self.errors.append(problem)
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def summary(self) -> dict[str, Any]:
+        return {"counts": self.counts, "error_count": self.error_count, "sheets": sorted(self.rows)}
+
+
+@dataclass
+class _SheetContext:
+    sheet: str
+    headers: dict[str, tuple[int, str]]  # column key → (index, header text as found)
+
+    def where(self, key: str) -> tuple[str, str]:
+        index, header = self.headers.get(key, (-1, ""))
+        return header, c.column_letter(index) if index >= 0 else ""
+
+
+def _locate(report: Report, spec: c.SheetSpec, ctx: _SheetContext, row: int, key: str, message: str) -> None:
+    header, letter = ctx.where(key)
+    report.error(
+        Problem(sheet=ctx.sheet, row=row, column=header or spec.column(key).header, letter=letter, message=message)
+    )
+
+
+# --- the validator -----------------------------------------------------------------------------
+
+
+class Validator:
+    """Validates the sheets of one file for one jurisdiction; `run()` returns the report."""
+
+    def __init__(
+        self,
+        *,
+        kind: str,
+        jurisdiction: Jurisdiction,
+        sheets: list[SheetData],
+        progress: ProgressCallback | None = None,
+        progress_every: int = 2000,
+    ) -> None:
+        self.kind = kind
+        self.jurisdiction = jurisdiction
+        self.sheets = sheets
+        self.progress = progress
+        self.progress_every = progress_every
+        self.processed = 0
+        self.report = Report()
+        self.file_estates: dict[str, Row] = {}
+        self.file_buildings: dict[tuple[str, str], Row] = {}
+
+    # jurisdiction lookups -----------------------------------------------------------------------
+
+    def _load_places(self) -> None:
+        base = self.jurisdiction
+        # A community user's estates lie on the community's street: that street is allowed too.
+        street_q = Q(path__startswith=base.path, level=Level.STREET)
+        if base.level == Level.COMMUNITY and base.parent_id:
+            street_q |= Q(pk=base.parent_id)
+        streets = list(Jurisdiction.objects.filter(street_q))
+        self.streets: dict[str, Jurisdiction] = {}
+        for street in streets:
+            self.streets[street.code.lower()] = street
+            self.streets.setdefault(street.name, street)
+        self.communities: dict[tuple[int, str], Jurisdiction] = {}
+        for community in Jurisdiction.objects.filter(parent__in=streets, level=Level.COMMUNITY):
+            assert community.parent_id is not None  # noqa: S101 - filtered by parent
+            self.communities[(community.parent_id, community.code.lower())] = community
+            self.communities.setdefault((community.parent_id, community.name), community)
+
+    def _inside(self, jurisdiction: Jurisdiction) -> bool:
+        return jurisdiction.path.startswith(self.jurisdiction.path)
+
+    # sheets -------------------------------------------------------------------------------------
+
+    def _assign_sheets(self) -> dict[str, SheetData]:
+        found: dict[str, SheetData] = {}
+        unassigned: list[SheetData] = []
+        for sheet in self.sheets:
+            name = sheet.name.strip()
+            kind = next((k for k, s in c.SPECS.items() if name == s.title or name.lower() in s.aliases), None)
+            if kind and kind not in found:
+                found[kind] = sheet
+            else:
+                unassigned.append(sheet)
+        if self.kind not in found:
+            data_sheets = [s for s in unassigned if any(any(v not in ("", None) for v in r) for r in s.rows)]
+            if data_sheets:
+                found[self.kind] = data_sheets[0]
+            else:
+                title = c.SPECS[self.kind].title
+                self.report.error(
+                    Problem(
+                        sheet=title, message=_("The workbook has no “%(sheet)s” sheet with data.") % {"sheet": title}
+                    )
+                )
+        return found
+
+    def _headers(self, spec: c.SheetSpec, sheet: SheetData) -> _SheetContext | None:
+        ctx = _SheetContext(sheet=sheet.name, headers={})
+        header_row = sheet.rows[0] if sheet.rows else []
+        by_header = {c.normalise_header(col.header): col for col in spec.columns}
+        for index, raw in enumerate(header_row):
+            text = c.normalise_header(raw)
+            if not text:
+                continue
+            column = by_header.get(text)
+            if column is None:
+                self.report.warnings.append(
+                    Problem(
+                        sheet=sheet.name,
+                        row=1,
+                        column=str(raw),
+                        letter=c.column_letter(index),
+                        message=_("Column “%(header)s” is not part of the template and is ignored.") % {"header": raw},
+                    )
+                )
+            elif column.key in ctx.headers:
+                self.report.error(
+                    Problem(
+                        sheet=sheet.name,
+                        row=1,
+                        column=str(raw),
+                        letter=c.column_letter(index),
+                        message=_("Column “%(header)s” appears twice.") % {"header": raw},
+                    )
+                )
+            else:
+                ctx.headers[column.key] = (index, str(raw).strip())
+        missing = [col for col in spec.columns if col.required and col.key not in ctx.headers]
+        for column in missing:
+            self.report.error(
+                Problem(
+                    sheet=sheet.name,
+                    row=1,
+                    column=column.header,
+                    message=_(
+                        "Required column “%(header)s” is missing; it may have been renamed or deleted. "
+                        "Use the headers of the template."
+                    )
+                    % {"header": column.header},
+                )
+            )
+        for ref in sheet.merged:
+            start = ref.split(":")[0]
+            letters = start.rstrip("0123456789")
+            header_text = next((h for i, h in ctx.headers.values() if c.column_letter(i) == letters), "")
+            self.report.error(
+                Problem(
+                    sheet=sheet.name,
+                    row=int(start[len(letters) :]),
+                    column=header_text,
+                    letter=letters,
+                    message=_("Cells %(range)s are merged; unmerge them so that every row has its own value.")
+                    % {"range": ref},
+                )
+            )
+        return None if missing else ctx
+
+    def _parse(self, spec: c.SheetSpec, sheet: SheetData, ctx: _SheetContext) -> list[Row]:
+        present = [
+            (index, spec.column(key), PARSERS[spec.column(key).type]) for key, (index, _h) in ctx.headers.items()
+        ]
+        self.report.present[spec.kind] = set(ctx.headers)
+        first_key = spec.key[0]
+        first_index = ctx.headers[first_key][0] if first_key in ctx.headers else 0
+        rows: list[Row] = []
+        report = self.report
+        progress, every = self.progress, self.progress_every
+        for number, raw in enumerate(sheet.rows[1:], start=2):
+            self.processed += 1
+            if progress is not None and self.processed % every == 0:
+                progress(self.processed)
+            width = len(raw)
+            if not any(raw) and all(v == "" or v is None for v in raw):
+                continue
+            if first_index < width and str(raw[first_index]).startswith(c.EXAMPLE_PREFIX):
+                continue
+            values: dict[str, Any] = {}
+            bad = False
+            for index, column, parse in present:
+                cell = raw[index] if index < width else ""
+                if cell == "" or cell is None or (isinstance(cell, str) and not cell.strip()):
+                    if column.required:
+                        report.error(
+                            Problem(
+                                sheet=sheet.name,
+                                row=number,
+                                column=ctx.headers[column.key][1],
+                                letter=c.column_letter(index),
+                                message=_("This column is required."),
+                            )
+                        )
+                        bad = True
+                    values[column.key] = BLANK.get(column.type)
+                    continue
+                try:
+                    values[column.key] = parse(cell, column)
+                except CellError as exc:
+                    report.error(
+                        Problem(
+                            sheet=sheet.name,
+                            row=number,
+                            column=ctx.headers[column.key][1],
+                            letter=c.column_letter(index),
+                            message=str(exc),
+                        )
+                    )
+                    bad = True
+            if not bad:
+                rows.append(Row(sheet.name, number, values))
+            else:
+                # Keep the row for key and reference checks where its key cells parsed.
+                rows.append(Row(sheet.name, number, {**values, "_bad": True}))
+        return rows
+
+    # run ----------------------------------------------------------------------------------------
+
+    def run(self) -> Report:
+        report = self.report
+        report.total_rows = sum(max(len(s.rows) - 1, 0) for s in self.sheets)
+        self._load_places()
+        assigned = self._assign_sheets()
+        parsed: dict[str, tuple[_SheetContext, list[Row]]] = {}
+        for kind in c.ORDER:
+            if kind not in assigned:
+                continue
+            spec = c.SPECS[kind]
+            ctx = self._headers(spec, assigned[kind])
+            if ctx is None:
+                continue
+            parsed[kind] = (ctx, self._parse(spec, assigned[kind], ctx))
+        self._load_estates(parsed)
+        checks = {
+            c.ESTATES.kind: self._check_estates,
+            c.BUILDINGS.kind: self._check_buildings,
+            c.HOUSEHOLDS.kind: self._check_households,
+            c.SURVEY.kind: self._check_survey,
+        }
+        for kind in c.ORDER:
+            if kind in parsed:
+                ctx, rows = parsed[kind]
+                report.rows[kind] = checks[kind](ctx, rows)
+        if self.progress is not None:
+            self.progress(report.total_rows)
+        return report
+
+    def _load_estates(self, parsed: dict[str, tuple[_SheetContext, list[Row]]]) -> None:
+        codes: set[str] = set()
+        for _ctx, rows in parsed.values():
+            for row in rows:
+                code = row.values.get("code" if "code" in row.values else "estate")
+                if code:
+                    codes.add(code)
+        estates = Estate.objects.filter(code__in=codes).select_related("jurisdiction", "street")
+        self.report.estates = {e.code: e for e in estates}
+
+    def _estate_ref(self, report: Report, spec: c.SheetSpec, ctx: _SheetContext, row: Row) -> str | None:
+        """The estate code a row points at, if it is in this workbook or an estate of the user's jurisdiction."""
+        code = row.values.get("estate")
+        if not code:
+            return None
+        if code in self.file_estates:
+            return str(code)
+        estate = report.estates.get(code)
+        if estate is None or not self._inside(estate.jurisdiction):
+            _locate(
+                report,
+                spec,
+                ctx,
+                row.number,
+                "estate",
+                _("No estate with code “%(code)s” in your jurisdiction or in this workbook.") % {"code": code},
+            )
+            return None
+        return str(code)
+
+    def _duplicate(
+        self, seen: dict[Any, int], key: Any, spec: c.SheetSpec, ctx: _SheetContext, row: Row, column: str
+    ) -> bool:
+        first = seen.get(key)
+        if first is not None:
+            _locate(
+                self.report,
+                spec,
+                ctx,
+                row.number,
+                column,
+                _("Duplicate of row %(row)d: the same %(what)s appears twice in the file.")
+                % {"row": first, "what": "/".join(spec.column(k).header for k in spec.key)},
+            )
+            return True
+        seen[key] = row.number
+        return False
+
+    # estates ------------------------------------------------------------------------------------
+
+    def _check_estates(self, ctx: _SheetContext, rows: list[Row]) -> list[Row]:
+        spec, report = c.ESTATES, self.report
+        seen: dict[Any, int] = {}
+        good: list[Row] = []
+        creates = updates = 0
+        for row in rows:
+            values = row.values
+            code = values.get("code")
+            bad = values.pop("_bad", False)
+            if code and self._duplicate(seen, code, spec, ctx, row, "code"):
+                bad = True
+            street = None
+            street_text = values.get("street")
+            if street_text:
+                street = self.streets.get(street_text) or self.streets.get(street_text.lower())
+                if street is None:
+                    _locate(
+                        report,
+                        spec,
+                        ctx,
+                        row.number,
+                        "street",
+                        _("Unknown street “%(name)s”: no street of that name or code in your jurisdiction.")
+                        % {"name": street_text},
+                    )
+                    bad = True
+            place = street
+            community_text = values.get("community")
+            if street is not None and community_text:
+                community = self.communities.get((street.pk, community_text)) or self.communities.get(
+                    (street.pk, community_text.lower())
+                )
+                if community is None:
+                    _locate(
+                        report,
+                        spec,
+                        ctx,
+                        row.number,
+                        "community",
+                        _("Unknown community “%(name)s”: no community of that name or code in %(street)s.")
+                        % {"name": community_text, "street": street.name},
+                    )
+                    bad = True
+                place = community
+            if place is not None and not self._inside(place):
+                _locate(
+                    report,
+                    spec,
+                    ctx,
+                    row.number,
+                    "community" if "community" in ctx.headers else "street",
+                    _("%(place)s is outside your jurisdiction (%(yours)s); name your community.")
+                    % {"place": place.name, "yours": self.jurisdiction.name},
+                )
+                bad = True
+            existing = report.estates.get(code) if code else None
+            if existing is not None and not self._inside(existing.jurisdiction):
+                _locate(
+                    report,
+                    spec,
+                    ctx,
+                    row.number,
+                    "code",
+                    _("Code “%(code)s” belongs to an estate outside your jurisdiction.") % {"code": code},
+                )
+                bad = True
+            for key, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
+                value = values.get(key)
+                if value is not None and not low <= value <= high:
+                    _locate(
+                        report,
+                        spec,
+                        ctx,
+                        row.number,
+                        key,
+                        _("Out of range (%(low)d to %(high)d).") % {"low": low, "high": high},
+                    )
+                    bad = True
+            if code:
+                self.file_estates.setdefault(code, row)
+            if bad:
+                continue
+            values["street_obj"] = street
+            values["place_obj"] = place
+            if existing is None:
+                creates += 1
+            else:
+                updates += 1
+            good.append(row)
+        report.counts[spec.kind] = {"create": creates, "update": updates}
+        self._near_duplicates(ctx, good)
+        return good
+
+    def _near_duplicates(self, ctx: _SheetContext, rows: list[Row]) -> None:
+        """Warn when a new estate's name is close to another estate's on the same street (信合小区 / 信和小区)."""
+        new_rows = [r for r in rows if r.values["code"] not in self.report.estates]
+        if not new_rows:
+            return
+        streets = {r.values["street_obj"].pk for r in new_rows}
+        candidates: dict[int, list[tuple[str, str, str]]] = {}
+        for estate in Estate.objects.filter(street_id__in=streets).only("code", "name", "aliases", "street_id"):
+            for name in (estate.name, *estate.aliases):
+                candidates.setdefault(estate.street_id, []).append((estate.code, estate.name, name))
+        header, letter = ctx.where("name")
+        for row in new_rows:
+            values = row.values
+            street_id = values["street_obj"].pk
+            match = None
+            for target_code, target_name, other in candidates.get(street_id, []):
+                if target_code != values["code"] and names_similar(values["name"], other):
+                    match = (target_code, target_name)
+                    break
+            if match is not None:
+                self.report.warnings.append(
+                    Problem(
+                        sheet=ctx.sheet,
+                        row=row.number,
+                        column=header,
+                        letter=letter,
+                        code="near_duplicate",
+                        message=_(
+                            "“%(name)s” looks like the existing estate “%(other)s” (%(other_code)s) on the same "
+                            "street. Merge it into that estate as an alias, or keep both."
+                        )
+                        % {"name": values["name"], "other": match[1], "other_code": match[0]},
+                        extra={"source_code": values["code"], "target_code": match[0], "target_name": match[1]},
+                    )
+                )
+            candidates.setdefault(street_id, []).append((values["code"], values["name"], values["name"]))
+
+    # buildings ----------------------------------------------------------------------------------
+
+    def _check_buildings(self, ctx: _SheetContext, rows: list[Row]) -> list[Row]:
+        spec, report = c.BUILDINGS, self.report
+        seen: dict[Any, int] = {}
+        good: list[Row] = []
+        db_estates = {code for code in {r.values.get("estate") for r in rows} if code in report.estates}
+        existing = {
+            (code, number): (pk, stairwells, floors)
+            for pk, code, number, stairwells, floors in Building.objects.filter(
+                estate__code__in=db_estates
+            ).values_list("pk", "estate__code", "number", "stairwells", "floors")
+        }
+        report.buildings.update(existing)
+        creates = updates = 0
+        for row in rows:
+            values = row.values
+            bad = values.pop("_bad", False)
+            estate = self._estate_ref(report, spec, ctx, row)
+            key = (values.get("estate"), values.get("number"))
+            if all(key) and self._duplicate(seen, key, spec, ctx, row, "number"):
+                bad = True
+            if estate is None or bad:
+                continue
+            self.file_buildings[(estate, values["number"])] = row
+            if key in existing:
+                updates += 1
+            else:
+                creates += 1
+            good.append(row)
+        report.counts[spec.kind] = {"create": creates, "update": updates}
+        return good
+
+    # households ---------------------------------------------------------------------------------
+
+    def _check_households(self, ctx: _SheetContext, rows: list[Row]) -> list[Row]:
+        spec, report = c.HOUSEHOLDS, self.report
+        seen: dict[Any, int] = {}
+        good: list[Row] = []
+        estate_codes = {r.values.get("estate") for r in rows}
+        db_estates = {code for code in estate_codes if code in report.estates}
+        missing_buildings = {code for code in db_estates if not any(k[0] == code for k in report.buildings)}
+        if missing_buildings:
+            report.buildings.update(
+                {
+                    (code, number): (pk, stairwells, floors)
+                    for pk, code, number, stairwells, floors in Building.objects.filter(
+                        estate__code__in=missing_buildings
+                    ).values_list("pk", "estate__code", "number", "stairwells", "floors")
+                }
+            )
+        file_buildings = {
+            key: (row.values.get("stairwells") or 1, row.values.get("floors") or 0)
+            for key, row in self.file_buildings.items()
+        }
+        db_ids = [v[0] for v in report.buildings.values()]
+        existing_keys = set(
+            Household.objects.filter(building_id__in=db_ids).values_list("building_id", "stairwell", "room")
+        )
+        estate_ok: dict[str, bool] = {}
+        creates = updates = 0
+        no_stairwell = _("The building has no such stairwell.")
+        for row in rows:
+            values = row.values
+            bad = values.pop("_bad", False)
+            code = values.get("estate")
+            if not code:
+                continue
+            if code not in estate_ok:
+                estate_ok[code] = self._estate_ref(report, spec, ctx, row) is not None
+            elif not estate_ok[code]:
+                _locate(
+                    report,
+                    spec,
+                    ctx,
+                    row.number,
+                    "estate",
+                    _("No estate with code “%(code)s” in your jurisdiction or in this workbook.") % {"code": code},
+                )
+            if not estate_ok[code]:
+                continue
+            number = values.get("building")
+            if not number:
+                continue
+            bkey = (code, number)
+            db_building = report.buildings.get(bkey)
+            file_building = file_buildings.get(bkey)
+            if file_building is not None:
+                stairwells, floors = file_building
+            elif db_building is not None:
+                stairwells, floors = db_building[1], db_building[2]
+            else:
+                _locate(
+                    report,
+                    spec,
+                    ctx,
+                    row.number,
+                    "building",
+                    _("Building “%(number)s” of estate %(code)s is neither in the system nor on the 楼栋 sheet.")
+                    % {"number": number, "code": code},
+                )
+                continue
+            stairwell = values.get("stairwell") or 1
+            values["stairwell"] = stairwell
+            if stairwell > stairwells:
+                _locate(report, spec, ctx, row.number, "stairwell", no_stairwell)
+                bad = True
+            floor = values.get("floor")
+            if floor is not None and floors and floor > floors:
+                _locate(
+                    report,
+                    spec,
+                    ctx,
+                    row.number,
+                    "floor",
+                    _("Floor %(floor)d is above the building's %(floors)d floors.")
+                    % {"floor": floor, "floors": floors},
+                )
+                bad = True
+            room = values.get("room")
+            if room and self._duplicate(seen, (code, number, stairwell, room), spec, ctx, row, "room"):
+                bad = True
+            if bad:
+                continue
+            if db_building is not None and (db_building[0], stairwell, room) in existing_keys:
+                updates += 1
+            else:
+                creates += 1
+            good.append(row)
+        report.counts[spec.kind] = {"create": creates, "update": updates}
+        return good
+
+    # survey -------------------------------------------------------------------------------------
+
+    def _check_survey(self, ctx: _SheetContext, rows: list[Row]) -> list[Row]:
+        spec, report = c.SURVEY, self.report
+        seen: dict[Any, int] = {}
+        good: list[Row] = []
+        existing = set(
+            ConditionFinding.objects.filter(survey__estate__code__in=list(report.estates)).values_list(
+                "survey__estate__code", "survey__surveyed_on", "item"
+            )
+        )
+        creates = updates = 0
+        for row in rows:
+            values = row.values
+            bad = values.pop("_bad", False)
+            estate = self._estate_ref(report, spec, ctx, row)
+            key = (values.get("estate"), values.get("surveyed_on"), values.get("item"))
+            if all(k is not None for k in key) and self._duplicate(seen, key, spec, ctx, row, "item"):
+                bad = True
+            if estate is None or bad:
+                continue
+            if key in existing:
+                updates += 1
+            else:
+                creates += 1
+            good.append(row)
+        report.counts[spec.kind] = {"create": creates, "update": updates}
+        return good
+
+
+def _pinyin(name: str) -> str:
+    for suffix in _NAME_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)]
+            break
+    return "".join(lazy_pinyin(name))
+
+
+def names_similar(a: str, b: str) -> bool:
+    """Same pinyin (信合 / 信和) or a close spelling (difflib ratio ≥ 0.8)."""
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    if difflib.SequenceMatcher(None, a, b).ratio() >= SIMILARITY:
+        return True
+    return _pinyin(a) == _pinyin(b)
+
+
+def import_validate(
+    *, kind: str, jurisdiction: Jurisdiction, sheets: list[SheetData], progress: ProgressCallback | None = None
+) -> Report:
+    """Validate every sheet of a file for `jurisdiction`; nothing is written."""
+    return Validator(kind=kind, jurisdiction=jurisdiction, sheets=sheets, progress=progress).run()
