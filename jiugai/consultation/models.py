@@ -7,6 +7,7 @@ Art. 278 (REFERENCE §2.2-2.4).
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -62,21 +63,22 @@ class Campaign(AuditedModel):
         return self.title
 
     def clean(self) -> None:
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[Any]] = {}
+        building = self.building if self.building_id is not None else None
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             errors.setdefault("closes_at", []).append(_("The campaign must close after it opens."))
         if self.scope_type == ScopeType.ESTATE:
             if self.building_id is not None or self.stairwell is not None:
                 errors.setdefault("scope_type", []).append(_("An estate-wide campaign names no building."))
         else:
-            if self.building_id is None:
+            if building is None:
                 errors.setdefault("building", []).append(_("Choose the building."))
-            elif self.estate_id is not None and self.building.estate_id != self.estate_id:
+            elif self.estate_id is not None and building.estate_id != self.estate_id:
                 errors.setdefault("building", []).append(_("The building is not in this estate."))
             if self.scope_type == ScopeType.STAIRWELL:
                 if self.stairwell is None:
                     errors.setdefault("stairwell", []).append(_("Choose the stairwell."))
-                elif self.building_id is not None and not 1 <= self.stairwell <= self.building.stairwells:
+                elif building is not None and not 1 <= self.stairwell <= building.stairwells:
                     errors.setdefault("stairwell", []).append(_("The building has no such stairwell."))
             elif self.stairwell is not None:
                 errors.setdefault("stairwell", []).append(_("A building-wide campaign names no stairwell."))

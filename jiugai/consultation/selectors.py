@@ -47,9 +47,9 @@ def households_in_scope(*, campaign: Campaign) -> QuerySet[Household]:
     """The households asked: those of the scope in the register when the campaign opened (or now, in draft)."""
     qs = Household.objects.filter(building__estate_id=campaign.estate_id)
     if campaign.scope_type != ScopeType.ESTATE:
-        qs = qs.filter(building_id=campaign.building_id)
+        qs = qs.filter(building_id=campaign.building_id or 0)
     if campaign.scope_type == ScopeType.STAIRWELL:
-        qs = qs.filter(stairwell=campaign.stairwell)
+        qs = qs.filter(stairwell=campaign.stairwell or 0)
     tally = Tally.objects.filter(campaign=campaign).only("snapshot_at").first()
     if tally is not None:
         qs = qs.filter(created_at__lte=tally.snapshot_at)

@@ -419,11 +419,11 @@ def _ballot_write(
             if stored_attachment:
                 ballot.attachment.name = stored_attachment
             else:
-                ballot.attachment = attachment  # type: ignore[assignment]
+                ballot.attachment = attachment
         ballot.full_clean()
         ballot.save()
         if attachment is not None and not stored_attachment:
-            stored_attachment = ballot.attachment.name
+            stored_attachment = ballot.attachment.name or ""
         if previous != answer:
             if previous is not None:
                 counts[f"{previous}_households"] -= 1

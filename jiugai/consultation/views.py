@@ -313,11 +313,11 @@ def ballot_page(request: HttpRequest, token: str) -> HttpResponse:
         initial["cofund_amount"] = current.answers.get("cofund_amount")
         if "remove_illegal" in current.answers:
             initial["remove_illegal"] = "yes" if current.answers["remove_illegal"] else "no"
-    form = BallotForm(request.POST or None, campaign=campaign, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    ballot_form = BallotForm(request.POST or None, campaign=campaign, initial=initial)
+    if request.method == "POST" and ballot_form.is_valid():
         try:
             services.ballot_cast_online(
-                token=found, answer=form.cleaned_data["answer"], answers=answers_from(form.cleaned_data)
+                token=found, answer=ballot_form.cleaned_data["answer"], answers=answers_from(ballot_form.cleaned_data)
             )
         except services.TokenInvalid:
             return _public_error(
@@ -328,7 +328,7 @@ def ballot_page(request: HttpRequest, token: str) -> HttpResponse:
                 request, 410, _("This consultation has closed; ballots can no longer be cast or changed.")
             )
         except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _error_text(exc) if isinstance(exc, ValidationError) else str(exc))
+            ballot_form.add_error(None, _error_text(exc) if isinstance(exc, ValidationError) else str(exc))
         else:
             return redirect("ballot:done", token=token)
     return render(
@@ -339,7 +339,7 @@ def ballot_page(request: HttpRequest, token: str) -> HttpResponse:
             "household": household,
             "owner": mask_name(household.owner_name),
             "current": current,
-            "form": form,
+            "form": ballot_form,
         },
     )
 

@@ -28,8 +28,8 @@ def linked(world: Any) -> dict[str, Any]:
     return {"campaign": campaign, "link": link, "url": f"/b/{link.token}/", "home": homes[0]}
 
 
-def verify(client: Any, linked: dict[str, Any], secret: str = "5678") -> Any:
-    return client.post(linked["url"], {"short_code": linked["link"].short_code, "secret": secret})
+def verify(client: Any, linked: dict[str, Any], digits: str = "5678") -> Any:
+    return client.post(linked["url"], {"short_code": linked["link"].short_code, "secret": digits})
 
 
 def test_phone_page_verify_cast_change(client: Any, linked: dict[str, Any]) -> None:
@@ -54,7 +54,7 @@ def test_phone_page_verify_cast_change(client: Any, linked: dict[str, Any]) -> N
 
 
 def test_wrong_digits_do_not_verify(client: Any, linked: dict[str, Any]) -> None:
-    response = verify(client, linked, secret="0000")
+    response = verify(client, linked, digits="0000")
     assert response.status_code == 200
     assert "form-error" in response.content.decode()
     assert client.post(linked["url"], {"answer": "yes"}).status_code == 200  # still the verification form

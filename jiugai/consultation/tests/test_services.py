@@ -26,8 +26,8 @@ def recount_matches(campaign: Campaign) -> bool:
 
 def decide(world: Any, campaign: Campaign) -> dict[str, Any]:
     decided = services.campaign_close_and_decide(actor=world.east, campaign=campaign)
-    assert decided.status == "decided"
-    return decided.decision
+    assert decided.status == "decided" and decided.decision is not None
+    return dict(decided.decision)
 
 
 # --- the local consent rule: agreeing >= 2/3 of ALL owner households ------------------------------------
@@ -266,7 +266,9 @@ def test_staff_cannot_alter_online_ballot(world: Any) -> None:
     h = world.households(2)[0]
     campaign = world.campaign()
     link = next(x for x in services.campaign_links_issue(actor=world.east, campaign=campaign) if x.household == h)
-    services.ballot_cast_online(token=selectors.token_find(raw_token=link.token), answer="yes")
+    token = selectors.token_find(raw_token=link.token)
+    assert token is not None
+    services.ballot_cast_online(token=token, answer="yes")
     with pytest.raises(PermissionDenied):
         world.vote(campaign, h, "no")
     assert Ballot.objects.get(campaign=campaign, household=h).answer == "yes"
@@ -371,7 +373,8 @@ def test_links_are_unguessable_and_stored_as_hashes(world: Any) -> None:
     for link in links:
         assert len(link.token) >= 32  # 24 random bytes = 192 bits, URL-safe base64
         assert not BallotToken.objects.filter(token_hash=link.token).exists()
-        assert selectors.token_find(raw_token=link.token).household == link.household
+        found = selectors.token_find(raw_token=link.token)
+        assert found is not None and found.household == link.household
 
 
 @pytest.mark.django_db(transaction=True)

@@ -140,7 +140,9 @@ def test_staff_page_cannot_override_online_ballot(client: Any, world: Any) -> No
     )
     from jiugai.consultation.selectors import token_find
 
-    services.ballot_cast_online(token=token_find(raw_token=link.token), answer="no")
+    token = token_find(raw_token=link.token)
+    assert token is not None
+    services.ballot_cast_online(token=token, answer="no")
     client.force_login(world.east)
     response = client.post(
         f"/consultation/{campaign.pk}/ballots/new/", {"household": homes[0].pk, "channel": "meeting", "answer": "yes"}

@@ -303,30 +303,35 @@ class Writer:
             "building_id", "stairwell", "room", "pk", *fields
         ):
             existing[(values[0], values[1], values[2])] = values[3:]
-        defaults = {f: Household._meta.get_field(f).get_default() for f in HOUSEHOLD_FIELDS}
         estate_pk = {code: self.estates[self.code(code)].pk for code in {r.values["estate"] for r in rows}}
+        # Fields missing from the file keep their value on update and take the default on create.
+        compare = [i for i, f in enumerate(HOUSEHOLD_FIELDS) if f in fields]
         new: list[tuple[Any, ...]] = []
         changed: list[Household] = []
         for row in rows:
-            v = row.values
-            building_id = buildings[(estate_pk[v["estate"]], v["building"])]
-            record = {**defaults}
-            for key in fields:
-                if key == "owner_key":
-                    record[key] = owner_key_for(v["id_number"])
-                elif v[key] is None:
-                    record[key] = defaults[key]
-                else:
-                    record[key] = v[key]
-            key = (building_id, v["stairwell"], v["room"])
+            get = row.values.get
+            stairwell, room = get("stairwell"), get("room")
+            building_id = buildings[(estate_pk[get("estate")], get("building"))]
+            id_number = get("id_number") or ""
+            record = (
+                get("floor"),
+                get("area"),
+                get("owner_name") or "",
+                get("phone") or "",
+                id_number,
+                owner_key_for(id_number) if id_number else "",
+                bool(get("developer_held")),
+                bool(get("hardship")),
+            )
+            key = (building_id, stairwell, room)
             old = existing.get(key)
             if old is None:
-                new.append((building_id, v["stairwell"], v["room"], *(record[f] for f in HOUSEHOLD_FIELDS)))
-                existing[key] = (None, *(record[f] for f in fields))
-            elif tuple(old[1:]) != tuple(record[f] for f in fields):
-                household = Household(pk=old[0], building_id=building_id, stairwell=v["stairwell"], room=v["room"])
-                for f in fields:
-                    setattr(household, f, record[f])
+                new.append((building_id, stairwell, room, *record))
+                existing[key] = (None, *(record[i] for i in compare))
+            elif tuple(old[1:]) != tuple(record[i] for i in compare):
+                household = Household(pk=old[0], building_id=building_id, stairwell=stairwell, room=room)
+                for i in compare:
+                    setattr(household, HOUSEHOLD_FIELDS[i], record[i])
                 household.updated_at = self.now
                 changed.append(household)
         self._insert_households(new)
@@ -343,14 +348,21 @@ class Writer:
     def _insert_households(self, rows: list[tuple[Any, ...]]) -> None:
         columns = ("building_id", "stairwell", "room", *HOUSEHOLD_FIELDS)
         if connection.vendor == "postgresql":
+            # COPY in text format, the lines built here: several times faster than row-by-row adaptation.
             table = Household._meta.db_table
             names = ", ".join((*columns, "created_at", "updated_at"))
+            stamp = "\t" + self.now.isoformat() + "\t" + self.now.isoformat() + "\n"
+            chunk = BATCH * 5
             with connection.cursor() as cursor:
-                for start in range(0, len(rows), BATCH * 5):
-                    batch = rows[start : start + BATCH * 5]
+                for start in range(0, len(rows), chunk):
+                    batch = rows[start : start + chunk]
+                    text = "".join(
+                        f"{b}\t{s}\t{_copy_text(r)}\t{f}\t{a}\t{_copy_text(n)}\t{_copy_text(p)}\t{_copy_text(i)}"
+                        f"\t{k}\t{'t' if d else 'f'}\t{'t' if h else 'f'}{stamp}"
+                        for b, s, r, f, a, n, p, i, k, d, h in batch
+                    )
                     with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-                        for row in batch:
-                            copy.write_row((*row, self.now, self.now))
+                        copy.write(text)
                     self._tick(len(batch))
             return
         for start in range(0, len(rows), BATCH):
@@ -412,6 +424,16 @@ class Writer:
             "surveys_created": created_surveys,
         }
         self._tick(len(rows))
+
+
+_COPY_SPECIAL = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: str) -> str:
+    """A text value escaped for COPY's text format (backslash, tab, newline, carriage return)."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.translate(_COPY_SPECIAL)
+    return value
 
 
 def _union(first: Iterable[str], second: Iterable[str]) -> list[str]:

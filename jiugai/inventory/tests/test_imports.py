@@ -157,6 +157,14 @@ def test_households_point_at_buildings_in_the_system(tree):
     assert Household.objects.count() == 4
 
 
+def test_text_with_tabs_newlines_and_backslashes_survives_the_bulk_write(tree):
+    data = full_set()
+    data["住户"][1][6] = "王\t五\\二\n号"
+    job = run(tree, workbook(data))
+    assert job.status == ImportStatus.COMMITTED, job.errors
+    assert Household.objects.get(room="301").owner_name == "王\t五\\二\n号"
+
+
 def test_csv_households(tree):
     run(tree, workbook(full_set()))
     text = ",".join(HOUSEHOLD_HEADERS) + "\nE1,1号楼,1,5,501,61.5,王五,13900000000,,否\n"
