@@ -28,7 +28,7 @@ TEST_STAGES := preflight lint typecheck imports migrations-check translations-ch
 	test-sqlite test-postgres test-browser test-celery
 KEEP_GOING ?= 1
 
-APT_DEMO := fonts-noto-cjk gettext
+APT_DEMO := fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0
 APT_TEST := chromium poppler-utils
 
 .PHONY: help install install-test demo serve test $(TEST_STAGES) fmt bench-synth bench-screen clean \

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 NAVIGATION: list[tuple[str, Any]] = [
     ("dashboards:home", _("Overview")),
     ("inventory:estate_list", _("Survey: estates")),
+    ("consultation:campaign_list", _("Consultation")),
     ("policy:effective", _("Policy")),
     ("core:audit_log", _("Audit log")),
     ("api-docs", _("API")),

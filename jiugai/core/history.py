@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from .current import get_actor
@@ -20,6 +21,8 @@ from .current import get_actor
 def _plain(value: Any) -> Any:
     if isinstance(value, (Decimal, dt.date, dt.datetime, dt.time)):
         return str(value)
+    if isinstance(value, FieldFile):
+        return value.name or ""
     return value
 
 

@@ -23,15 +23,17 @@ class CurrentUserMiddleware:
 
 
 class ChineseFirstMiddleware:
-    """Chinese unless the user chose otherwise: the browser's Accept-Language is not consulted.
+    """Pages are Chinese unless the user chose otherwise: the browser's Accept-Language is not consulted.
 
-    Government offices share machines with English-language browsers; the platform's language is
-    zh-hans (LANGUAGE_CODE) and changes only through the language switch (its cookie).
+    Government offices share machines with English-language browsers; the pages' language is
+    zh-hans (LANGUAGE_CODE) and changes only through the language switch (its cookie). API clients
+    still choose their messages' language with Accept-Language.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        if not request.path.startswith("/api/"):
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)

@@ -9,9 +9,10 @@ bulk loaders) and the whole import is recorded as one audit entry, ``inventory.i
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -35,6 +36,8 @@ from .reader import FileProblem, Problem, read_workbook
 from .validation import Report, Row, import_validate
 
 BATCH = 2000
+SINK_ROWS = 2000
+_NEW: tuple[Any, ...] = ()
 DEFAULT_BACKGROUND_ROWS = 10_000
 MERGE = "merge"
 KEEP = "keep"
@@ -308,67 +311,85 @@ class Writer:
         compare = [i for i, f in enumerate(HOUSEHOLD_FIELDS) if f in fields]
         new: list[tuple[Any, ...]] = []
         changed: list[Household] = []
-        for row in rows:
-            get = row.values.get
-            stairwell, room = get("stairwell"), get("room")
-            building_id = buildings[(estate_pk[get("estate")], get("building"))]
-            id_number = get("id_number") or ""
-            record = (
-                get("floor"),
-                get("area"),
-                get("owner_name") or "",
-                get("phone") or "",
-                id_number,
-                owner_key_for(id_number) if id_number else "",
-                bool(get("developer_held")),
-                bool(get("hardship")),
-            )
-            key = (building_id, stairwell, room)
-            old = existing.get(key)
-            if old is None:
-                new.append((building_id, stairwell, room, *record))
-                existing[key] = (None, *(record[i] for i in compare))
-            elif tuple(old[1:]) != tuple(record[i] for i in compare):
-                household = Household(pk=old[0], building_id=building_id, stairwell=stairwell, room=room)
-                for i in compare:
-                    setattr(household, HOUSEHOLD_FIELDS[i], record[i])
-                household.updated_at = self.now
-                changed.append(household)
-        self._insert_households(new)
+        created = 0
+        with self._household_sink() as sink:
+            for row in rows:
+                get = row.values.get
+                stairwell, room = get("stairwell"), get("room")
+                building_id = buildings[(estate_pk[get("estate")], get("building"))]
+                id_number = get("id_number") or ""
+                record = (
+                    get("floor"),
+                    get("area"),
+                    get("owner_name") or "",
+                    get("phone") or "",
+                    id_number,
+                    owner_key_for(id_number) if id_number else "",
+                    bool(get("developer_held")),
+                    bool(get("hardship")),
+                )
+                key = (building_id, stairwell, room)
+                old = existing.get(key)
+                if old is None:
+                    new.append((building_id, stairwell, room, *record))
+                    existing[key] = _NEW
+                    if len(new) >= SINK_ROWS:
+                        created += len(new)
+                        sink(new)
+                        new = []
+                elif old is not _NEW and tuple(old[1:]) != tuple(record[i] for i in compare):
+                    household = Household(pk=old[0], building_id=building_id, stairwell=stairwell, room=room)
+                    for i in compare:
+                        setattr(household, HOUSEHOLD_FIELDS[i], record[i])
+                    household.updated_at = self.now
+                    changed.append(household)
+            created += len(new)
+            sink(new)
         for start in range(0, len(changed), 500):
             Household.objects.bulk_update(changed[start : start + 500], [*fields, "updated_at"])
             self._tick(len(changed[start : start + 500]))
         self.counts[c.HOUSEHOLDS.kind] = {
-            "create": len(new),
+            "create": created,
             "update": len(changed),
-            "unchanged": len(rows) - len(new) - len(changed),
+            "unchanged": len(rows) - created - len(changed),
         }
-        self._tick(len(rows) - len(new) - len(changed))
+        self._tick(len(rows) - created - len(changed))
 
-    def _insert_households(self, rows: list[tuple[Any, ...]]) -> None:
+    @contextlib.contextmanager
+    def _household_sink(self) -> Iterator[Callable[[list[tuple[Any, ...]]], None]]:
+        """A function that inserts new households batch by batch.
+
+        On PostgreSQL it feeds one COPY (text format, the lines built here), so the server indexes
+        earlier rows while later ones are still being prepared; elsewhere it uses bulk_create.
+        """
         columns = ("building_id", "stairwell", "room", *HOUSEHOLD_FIELDS)
-        if connection.vendor == "postgresql":
-            # COPY in text format, the lines built here: several times faster than row-by-row adaptation.
-            table = Household._meta.db_table
-            names = ", ".join((*columns, "created_at", "updated_at"))
-            stamp = "\t" + self.now.isoformat() + "\t" + self.now.isoformat() + "\n"
-            chunk = BATCH * 5
-            with connection.cursor() as cursor:
-                for start in range(0, len(rows), chunk):
-                    batch = rows[start : start + chunk]
-                    text = "".join(
-                        f"{b}\t{s}\t{_copy_text(r)}\t{f}\t{a}\t{_copy_text(n)}\t{_copy_text(p)}\t{_copy_text(i)}"
-                        f"\t{k}\t{'t' if d else 'f'}\t{'t' if h else 'f'}{stamp}"
-                        for b, s, r, f, a, n, p, i, k, d, h in batch
-                    )
-                    with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-                        copy.write(text)
+        if connection.vendor != "postgresql":
+
+            def insert(rows: list[tuple[Any, ...]]) -> None:
+                for start in range(0, len(rows), BATCH):
+                    batch = rows[start : start + BATCH]
+                    Household.objects.bulk_create([Household(**dict(zip(columns, row, strict=True))) for row in batch])
                     self._tick(len(batch))
+
+            yield insert
             return
-        for start in range(0, len(rows), BATCH):
-            batch = rows[start : start + BATCH]
-            Household.objects.bulk_create([Household(**dict(zip(columns, row, strict=True))) for row in batch])
-            self._tick(len(batch))
+        table = Household._meta.db_table
+        names = ", ".join((*columns, "created_at", "updated_at"))
+        stamp = "\t" + self.now.isoformat() + "\t" + self.now.isoformat() + "\n"
+        with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+
+            def write(rows: list[tuple[Any, ...]]) -> None:
+                if rows:
+                    copy.write(
+                        "".join(
+                            f"{b}\t{s}\t{_copy_text(r)}\t{f}\t{a}\t{_copy_text(n)}\t{_copy_text(p)}\t{_copy_text(i)}"
+                            f"\t{k}\t{'t' if d else 'f'}\t{'t' if h else 'f'}{stamp}"
+                            for b, s, r, f, a, n, p, i, k, d, h in rows
+                        )
+                    )
+                    self._tick(len(rows))
+
+            yield write
 
     # survey
 
