@@ -31,7 +31,7 @@ KEEP_GOING ?= 1
 APT_DEMO := fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0
 APT_TEST := chromium poppler-utils
 
-.PHONY: help install install-test demo serve test $(TEST_STAGES) fmt bench-synth bench-screen clean \
+.PHONY: help install install-test demo serve test $(TEST_STAGES) fmt bench-synth bench-import bench-screen clean \
 	_uv _python _node _apt-demo _apt-test
 
 help:
@@ -41,6 +41,7 @@ help:
 	@echo "make install     Python and front-end dependencies (+ Debian fonts/gettext when root)"
 	@echo "make fmt         format and autofix lint"
 	@echo "make bench-synth synthetic national-scale benchmark"
+	@echo "make bench-import 100,000-household workbook import vs python-calamine's raw read"
 	@echo "make bench-screen eligibility screening of 220,000 synthetic estates"
 	@echo "single stages:   $(TEST_STAGES)"
 
@@ -92,6 +93,9 @@ serve: install
 
 bench-synth: install
 	$(RUN) python bench/bench_synth.py
+
+bench-import: install
+	$(RUN) python bench/bench_import.py
 
 bench-screen: install
 	$(RUN) python bench/bench_screen.py

@@ -68,15 +68,21 @@ def generate(path: Path, households: int) -> dict[str, int]:
     estates = -(-buildings // BUILDINGS_PER_ESTATE)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("小区")
-    sheet.append(["小区编码", "小区名称", "别名", "街道", "社区", "地址", "建成年份", "房屋总面积(㎡)", "户数", "楼栋数"])
+    sheet.append(
+        ["小区编码", "小区名称", "别名", "街道", "社区", "地址", "建成年份", "房屋总面积(㎡)", "户数", "楼栋数"]
+    )
     for e in range(estates):
-        sheet.append([f"B{e:05d}", f"测试{e}号院", "", "基准街道", "基准社区", f"基准路{e}号", 1980 + e % 20, 30000, 1000, 20])
+        sheet.append(
+            [f"B{e:05d}", f"测试{e}号院", "", "基准街道", "基准社区", f"基准路{e}号", 1980 + e % 20, 30000, 1000, 20]
+        )
     sheet = book.create_sheet("楼栋")
     sheet.append(["小区编码", "楼栋号", "层数", "单元数", "户数", "建筑面积(㎡)", "建成年份"])
     for b in range(buildings):
         sheet.append([f"B{b // BUILDINGS_PER_ESTATE:05d}", f"{b % BUILDINGS_PER_ESTATE + 1}号楼", 5, 2, 50, 3600, 1990])
     sheet = book.create_sheet("住户")
-    sheet.append(["小区编码", "楼栋号", "单元", "楼层", "房号", "面积(㎡)", "业主姓名", "联系电话", "身份证号", "低保/特困"])
+    sheet.append(
+        ["小区编码", "楼栋号", "单元", "楼层", "房号", "面积(㎡)", "业主姓名", "联系电话", "身份证号", "低保/特困"]
+    )
     for h in range(households):
         b, slot = divmod(h, PER_BUILDING)
         stairwell, rest = divmod(slot, 25)
@@ -117,7 +123,7 @@ def empty_tables() -> None:
     with connection.cursor() as cursor:
         for model in (Household, Building, Estate, ImportJob):
             if connection.vendor == "postgresql":
-                cursor.execute(f"TRUNCATE {model._meta.db_table} CASCADE")  # noqa: S608 - table names from models
+                cursor.execute(f"TRUNCATE {model._meta.db_table} CASCADE")
             else:
                 cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608
 
@@ -137,7 +143,10 @@ def import_once(path: Path, street: Any) -> tuple[float, Any]:
 
     started = time.perf_counter()
     job = import_job_create(
-        kind="households", file=file_from_bytes(path.read_bytes(), path.name), original_name=path.name, jurisdiction=street
+        kind="households",
+        file=file_from_bytes(path.read_bytes(), path.name),
+        original_name=path.name,
+        jurisdiction=street,
     )
     job = import_job_process(job=job, commit=True)
     return time.perf_counter() - started, job
@@ -175,7 +184,9 @@ def main(argv: list[str] | None = None) -> int:
         if not path.exists():
             started = time.perf_counter()
             counts = generate(path, args.households)
-            print(f"generated {path.name}: {counts} ({path.stat().st_size / 1048576:.1f} MB) in {time.perf_counter() - started:.1f} s")
+            print(
+                f"generated {path.name}: {counts} ({path.stat().st_size / 1048576:.1f} MB) in {time.perf_counter() - started:.1f} s"
+            )
         rows_in_file = args.households
 
         runs: list[dict[str, Any]] = []

@@ -83,3 +83,77 @@ class Verification(models.TextChoices):
     PHONE_LAST4 = "phone_last4", _("Code and last 4 digits of the phone")
     ID_LAST4 = "id_last4", _("Code and last 4 characters of the ID number")
     CODE_ONLY = "code_only", _("Code only")
+
+
+# --- public notices, draft comment periods, opinions -------------------------------------------------
+
+
+class NoticeSubject(models.TextChoices):
+    """What a public notice (公示) is about (seed digest §3: the draft plan is posted in the estate)."""
+
+    PLAN = "plan", _("Renovation plan")
+    DESIGN = "design", _("Design")
+    TENDER_PRICE = "tender_price", _("Tender price")
+    OWNERS_LIST = "owners_list", _("List of owners")
+    DECISION = "decision", _("Decision of the owners")
+    FUNDING = "funding", _("Funding and cost sharing")
+    OTHER = "other", _("Other")
+
+
+class DayCount(models.TextChoices):
+    """How a window in days is counted."""
+
+    CALENDAR = "calendar", _("Calendar days")
+    WORKING = "working", _("Working days")
+
+
+class NoticeStatus(models.TextChoices):
+    """A notice is drafted, then posted; its window closes by time."""
+
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class CommentKind(models.TextChoices):
+    """A remark on a notice, or a formal objection (异议) that must be answered."""
+
+    COMMENT = "comment", _("Comment")
+    OBJECTION = "objection", _("Objection")
+
+
+class CommentChannel(models.TextChoices):
+    """How a comment on a notice or a draft reached us (Guyuan: e-mail and letters; seed 003)."""
+
+    ONLINE = "online", _("Online form")
+    EMAIL = "email", _("E-mail")
+    POST = "post", _("Letter by post")
+    IN_PERSON = "in_person", _("In person")
+
+
+class DraftStatus(models.TextChoices):
+    """A draft document's comment period: drafted, open, closed with its summary of responses published."""
+
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open for comment")
+    SUMMARISED = "summarised", _("Summary of responses published")
+
+
+class Adoption(models.TextChoices):
+    """What became of a comment on a draft (the usual headings of a 意见采纳情况 summary)."""
+
+    PENDING = "pending", _("Not yet considered")
+    ADOPTED = "adopted", _("Adopted")
+    PARTLY = "partly", _("Partly adopted")
+    NOT_ADOPTED = "not_adopted", _("Not adopted")
+    NOTED = "noted", _("Noted / explained")
+
+
+class OpinionChannel(models.TextChoices):
+    """Where an opinion was heard (seed digest §3)."""
+
+    PHONE = "phone", _("Phone page")
+    MEETING = "meeting", _("Meeting (小板凳会议, owners' representatives)")
+    WECHAT = "wechat", _("WeChat group")
+    VISIT = "visit", _("Door-to-door visit")
+    FORM = "form", _("Opinion form")

@@ -10,11 +10,25 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiugai.accounts.models import Jurisdiction
 from jiugai.core.scoping import visible_to
+from jiugai.inventory.choices import ConditionItem
 from jiugai.inventory.models import Building, Estate, Household
 
-from .choices import Answer, Channel, DecisionRule, Matter, ScopeType
-from .models import Campaign
+from .choices import (
+    Adoption,
+    Answer,
+    Channel,
+    CommentChannel,
+    CommentKind,
+    DayCount,
+    DecisionRule,
+    Matter,
+    NoticeSubject,
+    OpinionChannel,
+    ScopeType,
+)
+from .models import Campaign, DraftDocument, DraftSection
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 YES_NO_BLANK = [("", _("No answer")), ("yes", _("Yes")), ("no", _("No"))]
@@ -159,3 +173,183 @@ class VerifyForm(forms.Form):
             )
             if mode == "phone_last4":
                 self.fields["secret"].widget.attrs["inputmode"] = "numeric"
+
+
+# --- public notices, drafts for comment, opinions -------------------------------------------------------
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
+
+
+class NoticeForm(forms.Form):
+    """A new public notice (公示): where, about what, the text and the window."""
+
+    jurisdiction = forms.ModelChoiceField(label=_("Jurisdiction"), queryset=Jurisdiction.objects.none())
+    estate = forms.ModelChoiceField(label=_("Estate"), queryset=Estate.objects.none(), required=False)
+    subject = forms.ChoiceField(label=_("Subject"), choices=NoticeSubject.choices)
+    subject_label = forms.CharField(
+        label=_("What is made public"), max_length=200, help_text=_("e.g. the design of the 2024 renovation")
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 8}))
+    issuer = forms.CharField(label=_("Issued by"), max_length=200, required=False)
+    window_days = forms.IntegerField(
+        label=_("Window (days)"),
+        min_value=1,
+        max_value=90,
+        required=False,
+        help_text=_("Leave empty to use the policy profile's notice window"),
+    )
+    day_count = forms.ChoiceField(label=_("Days counted as"), choices=DayCount.choices, initial=DayCount.CALENDAR)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = visible_to(  # type: ignore[attr-defined]
+            user, Jurisdiction.objects.all()
+        )
+        self.fields["estate"].queryset = visible_to(user, Estate.objects.all())  # type: ignore[attr-defined]
+
+
+class NoticeAttachmentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    file = forms.FileField(label=_("File"))
+
+
+class NoticeCommentForm(forms.Form):
+    """A resident's comment or objection on the public notice page."""
+
+    kind = forms.ChoiceField(
+        label=_("Comment or objection"), choices=CommentKind.choices, widget=forms.RadioSelect, initial="comment"
+    )
+    text = forms.CharField(label=_("Your comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
+    name = forms.CharField(label=_("Name (optional)"), max_length=50, required=False)
+    contact = forms.CharField(
+        label=_("Phone or address for the reply"),
+        max_length=50,
+        required=False,
+        help_text=_("Needed for an objection, so that we can answer it. Never shown publicly."),
+    )
+
+
+class StaffNoticeCommentForm(NoticeCommentForm):
+    """A comment or objection received by letter, e-mail or in person, entered by staff."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[(c.value, c.label) for c in CommentChannel if c != CommentChannel.ONLINE],
+    )
+
+
+class ResponseForm(forms.Form):
+    response = forms.CharField(label=_("Response"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DraftForm(forms.Form):
+    """A draft document put to public comment, with its sections, window and channels (Guyuan, seed 003)."""
+
+    jurisdiction = forms.ModelChoiceField(label=_("Jurisdiction"), queryset=Jurisdiction.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=200)
+    issuer = forms.CharField(label=_("Issued by"), max_length=200)
+    introduction = forms.CharField(label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    opens_on = forms.DateField(label=_("Opens on"), widget=DATE_WIDGET)
+    closes_on = forms.DateField(
+        label=_("Closes on (last day)"), widget=DATE_WIDGET, required=False, help_text=_("Or give a number of days")
+    )
+    window_days = forms.IntegerField(label=_("Window (days)"), min_value=1, max_value=90, required=False)
+    day_count = forms.ChoiceField(label=_("Days counted as"), choices=DayCount.choices, initial=DayCount.CALENDAR)
+    sections = forms.CharField(
+        label=_("Sections"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Separate sections by an empty line; the first line of each is its heading"),
+    )
+    email = forms.EmailField(label=_("E-mail address"), required=False)
+    email_subject = forms.CharField(label=_("Required e-mail subject"), max_length=200, required=False)
+    postal_address = forms.CharField(label=_("Postal address"), max_length=300, required=False)
+    postal_code = forms.CharField(label=_("Postcode"), max_length=6, required=False)
+    letter_note = forms.CharField(label=_("Letters must be marked"), max_length=200, required=False)
+    contact_phone = forms.CharField(label=_("Contact telephone"), max_length=30, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = visible_to(  # type: ignore[attr-defined]
+            user, Jurisdiction.objects.all()
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("closes_on") and not data.get("window_days"):
+            self.add_error("closes_on", _("Give the last day or the number of days."))
+        return data
+
+    def section_list(self) -> list[tuple[str, str]]:
+        blocks = [b.strip() for b in self.cleaned_data.get("sections", "").replace("\r\n", "\n").split("\n\n")]
+        result = []
+        for block in blocks:
+            if block:
+                heading, _sep, body = block.partition("\n")
+                result.append((heading.strip(), body.strip()))
+        return result
+
+
+class DraftCommentForm(forms.Form):
+    """A comment on a draft, on the whole or on one section (public page)."""
+
+    section = forms.ModelChoiceField(
+        label=_("Section"), queryset=DraftSection.objects.none(), required=False, empty_label=_("The draft as a whole")
+    )
+    text = forms.CharField(label=_("Your comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
+    name = forms.CharField(label=_("Name (optional)"), max_length=50, required=False)
+    contact = forms.CharField(label=_("Contact (optional, never shown)"), max_length=50, required=False)
+
+    def __init__(self, *args: Any, draft: DraftDocument, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = draft.sections.all()  # type: ignore[attr-defined]
+
+
+class StaffDraftCommentForm(DraftCommentForm):
+    """An e-mail or letter entered by staff, with the time it was received."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[(c.value, c.label) for c in CommentChannel if c != CommentChannel.ONLINE]
+    )
+    received_at = forms.DateTimeField(label=_("Received at"), widget=DATETIME_WIDGET, required=False)
+
+
+class AdoptionForm(forms.Form):
+    adoption = forms.ChoiceField(
+        label=_("Outcome"), choices=[(a.value, a.label) for a in Adoption if a != Adoption.PENDING]
+    )
+    response = forms.CharField(
+        label=_("Reply"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DraftSummaryForm(forms.Form):
+    summary = forms.CharField(label=_("Summary of responses"), widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class OpinionForm(forms.Form):
+    """A resident's opinion on the phone page."""
+
+    text = forms.CharField(
+        label=_("Your opinion or suggestion"), max_length=2000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+
+class StaffOpinionForm(forms.Form):
+    """An opinion heard at a meeting, in a WeChat group or on a visit, entered by staff."""
+
+    estate = forms.ModelChoiceField(label=_("Estate"), queryset=Estate.objects.none())
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[(c.value, c.label) for c in OpinionChannel if c != OpinionChannel.PHONE]
+    )
+    heard_on = forms.DateField(label=_("Heard on"), widget=DATE_WIDGET, required=False)
+    text = forms.CharField(label=_("Opinion"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["estate"].queryset = visible_to(user, Estate.objects.all())  # type: ignore[attr-defined]
+
+
+class KeywordForm(forms.Form):
+    keyword = forms.CharField(label=_("Keyword"), max_length=20)
+    item = forms.ChoiceField(label=_("Catalogue item"), choices=ConditionItem.choices)

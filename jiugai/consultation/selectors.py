@@ -1,29 +1,56 @@
-"""Reads for resident consultation: scoped campaign lists, scope households, the tally, progress, digests.
+"""Reads for resident consultation: scoped campaign lists, scope households, the tally, progress, digests;
+public notices and their gate; drafts for public comment and their summary; opinions and the demand summary.
 
 Every staff query starts from `visible_to(user, ...)`. Reading the tally reads the counters kept by the
 services (one row), never the ballots; `tally_recount` scans ballots only to check those counters.
+Public pages (no login) read through the `*_public_get` selectors, which find published objects only.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
+import logging
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+import chinese_calendar
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from jiugai.accounts.models import Jurisdiction
 from jiugai.core.scoping import get_visible_or_404, visible_to
 from jiugai.core.text import mask_name
-from jiugai.inventory.models import Household
+from jiugai.inventory.choices import ConditionItem
+from jiugai.inventory.models import Estate, Household
 from jiugai.policy.selectors import effective_policy
 from jiugai.rules.policy import Policy
 
-from .choices import ScopeType, Verification
-from .models import Ballot, BallotToken, Campaign, Tally, TallyOwner
+from .choices import Adoption, CommentKind, DayCount, DraftStatus, NoticeStatus, ScopeType, Verification
+from .models import (
+    Ballot,
+    BallotToken,
+    Campaign,
+    DraftComment,
+    DraftDocument,
+    Notice,
+    NoticeComment,
+    Opinion,
+    OpinionKeyword,
+    Tally,
+    TallyOwner,
+)
+
+logger = logging.getLogger("jiugai.consultation")
+
+NOTICE_DAYS_KEY = "consultation.notice_days"
 
 # Brute-forcing ballot links: this many failures from one client within the window answers 429.
 TOKEN_FAILURE_LIMIT = 20
@@ -232,3 +259,313 @@ def token_verify(*, token: BallotToken, mode: str, short_code: str, secret: str 
         return False  # nothing to check against: the household votes on paper with staff
     secret_ok = hmac.compare_digest(on_record[-4:].encode(), secret.strip().upper().encode())
     return code_ok and secret_ok
+
+
+# --- windows counted in calendar or working days --------------------------------------------------------
+
+
+def is_workday(day: dt.date) -> bool:
+    """A working day by the State Council's holiday arrangements (chinese-calendar, incl. swapped weekends).
+
+    Outside the years the calendar knows, Monday to Friday.
+    """
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
+def window_last_day(*, start: dt.date, days: int, day_count: str) -> dt.date:
+    """The last day of a window of `days` days that starts on `start`.
+
+    Civil Code Art. 201: the day the period starts is not counted; counting begins the next day.
+    Calendar days: Art. 203, when the last day is a statutory holiday the period ends on the day after
+    the holiday (the next working day). Working days (工作日): the `days`-th working day after `start`.
+    """
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    if day_count == DayCount.WORKING:
+        day, counted = start, 0
+        while counted < days:
+            day += dt.timedelta(days=1)
+            if is_workday(day):
+                counted += 1
+        return day
+    day = start + dt.timedelta(days=days)
+    while not is_workday(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """The first instant after `day` in local time (the window is open until 24:00 of its last day)."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def window_closes_at(*, start: dt.datetime, days: int, day_count: str) -> dt.datetime:
+    return end_of_day(window_last_day(start=timezone.localdate(start), days=days, day_count=day_count))
+
+
+def notice_days_policy(*, jurisdiction: Jurisdiction, on: dt.date | None = None) -> tuple[int | None, str]:
+    """The notice window in days from the policy profile in force, and its source; (None, "") if unconfigured."""
+    policy = effective_policy(jurisdiction=jurisdiction, on=on)
+    item = policy.values.get(NOTICE_DAYS_KEY)
+    if item is None:
+        return None, ""
+    source = " ".join(part for part in (item.source.title, item.source.reference) if part)
+    label = f"{item.jurisdiction_name} v{item.version}"
+    return int(item.value), f"{NOTICE_DAYS_KEY} = {item.value} ({label}{'; ' + source if source else ''})"
+
+
+# --- public notices ----------------------------------------------------------------------------------
+
+
+def notice_list(*, user: Any) -> QuerySet[Notice]:
+    return visible_to(user, Notice.objects.select_related("jurisdiction", "estate"))
+
+
+def notice_get(*, user: Any, pk: Any) -> Notice:
+    return get_visible_or_404(user, Notice.objects.select_related("jurisdiction", "estate", "content_type"), pk=pk)
+
+
+def notice_public_get(*, public_id: str) -> Notice | None:
+    """A published notice by its public id (drafts and withdrawn notices are not public)."""
+    if not public_id or len(public_id) > 16:
+        return None
+    return (
+        Notice.objects.select_related("jurisdiction", "estate")
+        .filter(public_id=public_id, status=NoticeStatus.PUBLISHED)
+        .first()
+    )
+
+
+def notice_window_state(*, notice: Notice, now: dt.datetime | None = None) -> str:
+    """ "draft", "open", "closed" or "withdrawn"."""
+    now = now or timezone.now()
+    if notice.status == NoticeStatus.WITHDRAWN:
+        return "withdrawn"
+    if notice.status != NoticeStatus.PUBLISHED or notice.closes_at is None:
+        return "draft"
+    return "open" if now < notice.closes_at else "closed"
+
+
+def notice_comments(*, notice: Notice) -> QuerySet[NoticeComment]:
+    return NoticeComment.objects.filter(notice=notice).select_related("responded_by")
+
+
+def notice_comment_counts(*, notice: Notice) -> dict[str, int]:
+    comments = list(NoticeComment.objects.filter(notice=notice).values_list("kind", "responded_at"))
+    return {
+        "comments": sum(1 for kind, _at in comments if kind == CommentKind.COMMENT),
+        "objections": sum(1 for kind, _at in comments if kind == CommentKind.OBJECTION),
+        "answered": sum(1 for kind, at in comments if kind == CommentKind.OBJECTION and at is not None),
+    }
+
+
+def notices_for(*, obj: Model) -> QuerySet[Notice]:
+    """The notices posted about `obj` (any model), newest first; withdrawn ones are left out."""
+    return Notice.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)
+    ).exclude(status=NoticeStatus.WITHDRAWN)
+
+
+def _notice_blockers(notice: Notice, now: dt.datetime) -> list[str]:
+    state = notice_window_state(notice=notice, now=now)
+    if state == "draft":
+        return [_("The public notice “%(title)s” has not been published.") % {"title": notice.title}]
+    problems: list[str] = []
+    if state == "open":
+        problems.append(
+            _("The public notice “%(title)s” is open until %(closes)s.")
+            % {"title": notice.title, "closes": timezone.localtime(notice.closes_at).strftime("%Y-%m-%d %H:%M")}
+        )
+    unanswered = NoticeComment.objects.filter(
+        notice=notice, kind=CommentKind.OBJECTION, responded_at__isnull=True
+    ).count()
+    if unanswered:
+        problems.append(
+            _("%(count)d objection(s) to “%(title)s” have no recorded response.")
+            % {"count": unanswered, "title": notice.title}
+        )
+    return problems
+
+
+def notice_gate(obj: Any) -> list[str]:
+    """A workflow gate (jiugai.core.workflow.Gate): what still stops the step after a public notice.
+
+    `obj` is a `Notice`, or any object notices are posted about (then every notice on it counts, and
+    an object with none is blocked). Unmet: no notice posted, the window not closed, objections without a
+    recorded response. Seed digest §3: the plan is posted publicly and revised from the comments before
+    the owners' committee signs it off.
+    """
+    now = timezone.now()
+    if isinstance(obj, Notice):
+        return _notice_blockers(obj, now)
+    notices = list(notices_for(obj=obj))
+    if not notices:
+        return [_("No public notice has been posted for this.")]
+    problems: list[str] = []
+    for notice in notices:
+        problems.extend(_notice_blockers(notice, now))
+    return problems
+
+
+# --- drafts for public comment -------------------------------------------------------------------------
+
+
+def draft_list(*, user: Any) -> QuerySet[DraftDocument]:
+    return visible_to(user, DraftDocument.objects.select_related("jurisdiction"))
+
+
+def draft_get(*, user: Any, pk: Any) -> DraftDocument:
+    return get_visible_or_404(user, DraftDocument.objects.select_related("jurisdiction"), pk=pk)
+
+
+def draft_public_get(*, public_id: str) -> DraftDocument | None:
+    """An opened draft by its public id (a draft still being prepared is not public)."""
+    if not public_id or len(public_id) > 16:
+        return None
+    return (
+        DraftDocument.objects.select_related("jurisdiction")
+        .filter(public_id=public_id)
+        .exclude(status=DraftStatus.DRAFT)
+        .first()
+    )
+
+
+def draft_window_state(*, draft: DraftDocument, now: dt.datetime | None = None) -> str:
+    """ "draft", "upcoming", "open", "closed" or "summarised"."""
+    now = now or timezone.now()
+    if draft.status == DraftStatus.DRAFT:
+        return "draft"
+    if draft.status == DraftStatus.SUMMARISED:
+        return "summarised"
+    if now < draft.opens_at:
+        return "upcoming"
+    return "open" if now < draft.closes_at else "closed"
+
+
+def draft_comments(*, draft: DraftDocument) -> QuerySet[DraftComment]:
+    return DraftComment.objects.filter(draft=draft).select_related("section", "responded_by")
+
+
+def draft_summary_figures(*, draft: DraftDocument) -> dict[str, Any]:
+    """Comments by section and by what became of them (the figures of the published summary)."""
+    sections: dict[str, Any] = {}
+    totals: Counter[str] = Counter()
+    by_channel: Counter[str] = Counter()
+    labels = {0: _("The draft as a whole")}
+    labels.update({s.pk: str(s) for s in draft.sections.all()})
+    rows = DraftComment.objects.filter(draft=draft).values_list("section_id", "adoption", "channel")
+    for section_id, adoption, channel in rows:
+        key = section_id or 0
+        entry = sections.setdefault(str(key), {"section": labels.get(key, ""), "counts": Counter()})
+        entry["counts"][adoption] += 1
+        totals[adoption] += 1
+        by_channel[channel] += 1
+    return {
+        "total": sum(totals.values()),
+        "by_adoption": {a: totals.get(a, 0) for a in Adoption.values},
+        "by_channel": dict(by_channel),
+        "sections": [
+            {"section": v["section"], "counts": {a: v["counts"].get(a, 0) for a in Adoption.values}}
+            for _k, v in sorted(sections.items(), key=lambda kv: int(kv[0]))
+        ],
+    }
+
+
+# --- opinions ----------------------------------------------------------------------------------------
+
+
+def keyword_dictionary() -> dict[str, str]:
+    """The opinion keyword dictionary: keyword → catalogue item (reference data shared by all)."""
+    return dict(OpinionKeyword.objects.values_list("keyword", "item"))
+
+
+def keyword_list() -> QuerySet[OpinionKeyword]:
+    return OpinionKeyword.objects.select_related("created_by")
+
+
+def opinion_list(*, user: Any) -> QuerySet[Opinion]:
+    return visible_to(user, Opinion.objects.select_related("estate__area", "building"))
+
+
+def opinion_get(*, user: Any, pk: Any) -> Opinion:
+    return get_visible_or_404(user, Opinion.objects.select_related("estate"), pk=pk)
+
+
+def estate_public_get(*, code: str) -> Estate | None:
+    """The estate a public opinion page is for, by its code."""
+    if not code or len(code) > 40:
+        return None
+    return Estate.objects.filter(code=code).first()
+
+
+ITEM_LABELS = dict(ConditionItem.choices)
+
+
+def demand_summary(*, opinions: QuerySet[Opinion], by: str = "estate") -> dict[str, Any]:
+    """How many opinions name each catalogue item, per estate or per area (片区), with totals.
+
+    `opinions` must already be scoped (`opinion_list`). Opinions naming no item are counted as
+    unclassified. Rows are ordered by their number of opinions, most first.
+    """
+    if by not in ("estate", "area"):
+        raise ValueError("by must be 'estate' or 'area'")
+    counts: dict[Any, Counter[str]] = {}
+    labels: dict[Any, str] = {}
+    opinions_per_row: Counter[Any] = Counter()
+    item_totals: Counter[str] = Counter()
+    fields = ("estate_id", "estate__name", "estate__area_id", "estate__area__name", "items")
+    for estate_id, estate_name, area_id, area_name, items in opinions.values_list(*fields).iterator():
+        if by == "estate":
+            key, label = estate_id, estate_name
+        else:
+            key, label = area_id, area_name or _("No area")
+        labels[key] = label
+        row = counts.setdefault(key, Counter())
+        opinions_per_row[key] += 1
+        for item in items or ["unclassified"]:
+            row[item] += 1
+            item_totals[item] += 1
+    item_codes = [code for code in ConditionItem.values if item_totals.get(code)]
+    if item_totals.get("unclassified"):
+        item_codes.append("unclassified")
+    item_labels = {**ITEM_LABELS, "unclassified": _("Unclassified")}
+    rows = [
+        {
+            "key": key,
+            "label": labels[key],
+            "opinions": opinions_per_row[key],
+            "counts": [counts[key].get(code, 0) for code in item_codes],
+        }
+        for key in sorted(counts, key=lambda k: (-opinions_per_row[k], str(labels[k])))
+    ]
+    return {
+        "by": by,
+        "items": [{"code": code, "label": str(item_labels[code])} for code in item_codes],
+        "totals": [item_totals[code] for code in item_codes],
+        "opinions": sum(opinions_per_row.values()),
+        "rows": rows,
+    }
+
+
+# --- rate limit on the public comment and opinion forms --------------------------------------------------
+
+# At most this many posts from one client (IP address) to one kind of public form within the window.
+PUBLIC_POST_LIMIT = 5
+PUBLIC_POST_WINDOW_S = 600
+
+
+def public_post_key(*, client: str, scope: str) -> str:
+    return f"consultation:public-posts:{scope}:{hashlib.sha256(client.encode()).hexdigest()[:32]}"
+
+
+def client_hash(client: str) -> str:
+    """What is kept of a client's address: a short hash, enough to spot floods, not to identify anyone."""
+    return hashlib.sha256(f"consultation:{client}".encode()).hexdigest()[:16]
+
+
+def public_post_blocked(*, client: str, scope: str) -> bool:
+    """Whether this client has posted to this kind of public form too often recently."""
+    return int(cache.get(public_post_key(client=client, scope=scope), 0)) >= PUBLIC_POST_LIMIT

@@ -1,4 +1,6 @@
-"""Writes for resident consultation: campaigns, ballot links, ballots, closing and deciding.
+"""Writes for resident consultation: campaigns, ballot links, ballots, closing and deciding; public notices
+(公示) with comments, objections and responses; drafts put to public comment (Guyuan, seeds/003_54d0b71b4a1e2a82.txt)
+and their summary of responses; residents' opinions and the keyword dictionary that classifies them.
 
 Seed digest §3 (Xuchang: agreeing households at least 2/3 of ALL owner households,
 seeds/002_40d8e389fe8940d7.txt) and Civil Code Art. 278 with the SPC counting rules (REFERENCE §2.2-2.4).
@@ -18,14 +20,16 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiugai.accounts.models import Jurisdiction
 from jiugai.core.audit import audit_entry_append
 from jiugai.core.permissions import require
 from jiugai.core.scoping import visible_to
@@ -34,19 +38,57 @@ from jiugai.inventory.models import Building, Estate, Household
 from jiugai.rules.art278 import art278_decide
 from jiugai.rules.consent import SHARE_KEY, consent_decide
 from jiugai.rules.decision import RuleInputError
+from jiugai.rules.opinions import opinion_classify
 from jiugai.rules.params import ParameterError
 
-from .choices import ART278_MATTER, Answer, CampaignStatus, Channel, DecisionRule, ScopeType
-from .models import Ballot, BallotToken, Campaign, Tally, TallyOwner
+from .choices import (
+    ART278_MATTER,
+    Adoption,
+    Answer,
+    CampaignStatus,
+    Channel,
+    CommentChannel,
+    CommentKind,
+    DayCount,
+    DecisionRule,
+    DraftStatus,
+    NoticeStatus,
+    OpinionChannel,
+    ScopeType,
+)
+from .models import (
+    Ballot,
+    BallotToken,
+    Campaign,
+    DraftComment,
+    DraftDocument,
+    DraftSection,
+    Notice,
+    NoticeAttachment,
+    NoticeComment,
+    Opinion,
+    OpinionKeyword,
+    Tally,
+    TallyOwner,
+)
 from .selectors import (
+    PUBLIC_POST_WINDOW_S,
     TOKEN_FAILURE_LIMIT,
     TOKEN_FAILURE_WINDOW_S,
     ballot_list_digest,
     campaign_policy,
+    client_hash,
+    draft_summary_figures,
+    draft_window_state,
     failure_key,
     head_key,
     households_in_scope,
+    keyword_dictionary,
+    notice_days_policy,
+    notice_window_state,
+    public_post_key,
     tally_counters,
+    window_closes_at,
 )
 from .workflow import CAMPAIGN_FLOW
 
@@ -615,3 +657,551 @@ def campaign_close_and_decide(*, actor: Any, campaign: Campaign) -> Campaign:
     if campaign.status == CampaignStatus.OPEN:
         campaign_close(actor=actor, campaign=campaign)
     return campaign_decide(actor=actor, campaign=campaign)
+
+
+# --- rate limit on public forms ---------------------------------------------------------------------
+
+
+def public_post_record(*, client: str, scope: str) -> int:
+    """Count one post from `client` to a public form of kind `scope` (cache counter; no database write)."""
+    key = public_post_key(client=client, scope=scope)
+    cache.add(key, 0, timeout=PUBLIC_POST_WINDOW_S)
+    try:
+        return int(cache.incr(key))
+    except ValueError:
+        cache.set(key, 1, timeout=PUBLIC_POST_WINDOW_S)
+        return 1
+
+
+def _client_hash(client: str) -> str:
+    return client_hash(client) if client else ""
+
+
+def _clean_text(text: str, *, field: str, limit: int) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({field: _("Please write something.")})
+    if len(text) > limit:
+        raise ValidationError({field: _("Please keep it under %(limit)d characters.") % {"limit": limit}})
+    return text
+
+
+# --- public notices (公示) ---------------------------------------------------------------------------
+
+
+def _check_jurisdiction(actor: Any, jurisdiction: Jurisdiction) -> None:
+    if not visible_to(actor, Jurisdiction.objects.filter(pk=jurisdiction.pk)).exists():
+        raise PermissionDenied(_("This jurisdiction is outside yours."))
+
+
+def _check_notice_visible(actor: Any, notice: Notice) -> None:
+    if not visible_to(actor, Notice.objects.filter(pk=notice.pk)).exists():
+        raise PermissionDenied(_("This notice is outside your jurisdiction."))
+
+
+@transaction.atomic
+def notice_create(
+    *,
+    actor: Any,
+    jurisdiction: Jurisdiction,
+    title: str,
+    content: str,
+    subject: str,
+    subject_label: str,
+    estate: Estate | None = None,
+    subject_object: models.Model | None = None,
+    issuer: str = "",
+    window_days: int | None = None,
+    day_count: str = DayCount.CALENDAR,
+) -> Notice:
+    """Draft a public notice on any object; the window comes from the policy profile unless given.
+
+    Policy `consultation.notice_days` (seed digest §3: the plan is posted publicly in the estate). Where the
+    profile has no value, staff must give the number of days; where it has one, a shorter window is refused.
+    """
+    require(actor, "consultation.manage_notice")
+    _check_jurisdiction(actor, jurisdiction)
+    if estate is not None and not visible_to(actor, Estate.objects.filter(pk=estate.pk)).exists():
+        raise PermissionDenied(_("This estate is outside your jurisdiction."))
+    policy_days, policy_source = notice_days_policy(jurisdiction=jurisdiction)
+    if window_days is None:
+        if policy_days is None:
+            raise ValidationError(
+                {
+                    "window_days": _(
+                        "The notice window (consultation.notice_days) is not configured in the policy profile "
+                        "for this jurisdiction; give the number of days."
+                    )
+                }
+            )
+        window_days, source = policy_days, policy_source
+    else:
+        if policy_days is not None and window_days < policy_days:
+            raise ValidationError(
+                {
+                    "window_days": _("The policy profile requires a window of at least %(days)d days (%(source)s).")
+                    % {"days": policy_days, "source": policy_source}
+                }
+            )
+        source = _("Entered by staff") + (f"; {policy_source}" if policy_source else "")
+    if day_count not in DayCount.values:
+        raise ValidationError({"day_count": _("Choose calendar days or working days.")})
+    notice = Notice(
+        jurisdiction=jurisdiction,
+        estate=estate,
+        subject=subject,
+        subject_label=subject_label,
+        title=title,
+        content=content,
+        issuer=issuer,
+        window_days=window_days,
+        day_count=day_count,
+        days_source=source[:300],
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    if subject_object is not None:
+        notice.content_type = ContentType.objects.get_for_model(type(subject_object))
+        notice.object_id = str(subject_object.pk)
+    notice.full_clean()
+    notice.save()
+    return notice
+
+
+@transaction.atomic
+def notice_attachment_add(*, actor: Any, notice: Notice, title: str, file: File) -> NoticeAttachment:
+    """Attach a file to a notice that is not yet published (what was posted must not change afterwards)."""
+    require(actor, "consultation.manage_notice")
+    _check_notice_visible(actor, notice)
+    if notice.status != NoticeStatus.DRAFT:
+        raise ValidationError(_("Attachments can be added only before the notice is published."))
+    attachment = NoticeAttachment(notice=notice, title=title, file=file)
+    attachment.full_clean()
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def notice_publish(*, actor: Any, notice: Notice, now: dt.datetime | None = None) -> Notice:
+    """Publish the notice: the window starts now and closes at 24:00 of its last day (audited)."""
+    require(actor, "consultation.manage_notice")
+    _check_notice_visible(actor, notice)
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if notice.status != NoticeStatus.DRAFT:
+        raise ValidationError(_("Only a draft notice can be published."))
+    now = now or timezone.now()
+    notice.published_at = now
+    notice.closes_at = window_closes_at(start=now, days=notice.window_days, day_count=notice.day_count)
+    notice.status = NoticeStatus.PUBLISHED
+    notice.full_clean()
+    notice.save()
+    audit_entry_append(
+        action="consultation.notice_published",
+        obj=notice,
+        actor=actor,
+        jurisdiction_code=notice.jurisdiction.code,
+        payload={
+            "title": notice.title,
+            "subject": notice.subject,
+            "subject_label": notice.subject_label,
+            "window_days": notice.window_days,
+            "day_count": notice.day_count,
+            "closes_at": notice.closes_at.isoformat(),
+            "days_source": notice.days_source,
+        },
+    )
+    return notice
+
+
+@transaction.atomic
+def notice_comment_submit(
+    *,
+    notice: Notice,
+    kind: str,
+    text: str,
+    channel: str = CommentChannel.ONLINE,
+    name: str = "",
+    contact: str = "",
+    client: str = "",
+    actor: Any = None,
+    now: dt.datetime | None = None,
+) -> NoticeComment:
+    """A comment or objection on a notice, online (no account) or entered by staff; only within the window.
+
+    Objections are audited: each must be answered before the next step (see `selectors.notice_gate`).
+    """
+    if actor is not None:
+        require(actor, "consultation.respond_notice")
+        _check_notice_visible(actor, notice)
+    elif channel != CommentChannel.ONLINE:
+        raise ValidationError({"channel": _("Only staff record letters, e-mails and visits.")})
+    now = now or timezone.now()
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    state = notice_window_state(notice=notice, now=now)
+    if state != "open" or (notice.published_at and now < notice.published_at):
+        raise ValidationError(_("This notice is not open for comments."), code="closed")
+    if kind not in CommentKind.values:
+        raise ValidationError({"kind": _("Choose comment or objection.")})
+    comment = NoticeComment(
+        notice=notice,
+        kind=kind,
+        text=_clean_text(text, field="text", limit=2000),
+        channel=channel,
+        name=(name or "").strip()[:50],
+        contact=(contact or "").strip()[:50],
+        submitted_at=now,
+        client_hash=_client_hash(client),
+        entered_by=actor if getattr(actor, "pk", None) else None,
+    )
+    if kind == CommentKind.OBJECTION and not comment.name and not comment.contact and actor is None:
+        raise ValidationError(
+            {"contact": _("An objection needs a name or a way to reach you, so that it can be answered.")}
+        )
+    comment.full_clean()
+    comment.save()
+    if kind == CommentKind.OBJECTION:
+        audit_entry_append(
+            action="consultation.notice_objection",
+            obj=comment,
+            actor=actor,
+            jurisdiction_code=notice.jurisdiction.code,
+            payload={"notice": notice.pk, "channel": channel, "text_sha256": hashlib.sha256(text.encode()).hexdigest()},
+        )
+    return comment
+
+
+@transaction.atomic
+def notice_comment_respond(*, actor: Any, comment: NoticeComment, response: str) -> NoticeComment:
+    """Record the response to a comment or objection (audited for objections); a response can be revised."""
+    require(actor, "consultation.respond_notice")
+    comment = NoticeComment.objects.select_for_update().select_related("notice__jurisdiction").get(pk=comment.pk)
+    _check_notice_visible(actor, comment.notice)
+    previous = comment.response
+    comment.response = _clean_text(response, field="response", limit=5000)
+    comment.responded_at = timezone.now()
+    comment.responded_by = actor if getattr(actor, "pk", None) else None
+    comment.full_clean()
+    comment.save()
+    if comment.kind == CommentKind.OBJECTION:
+        audit_entry_append(
+            action="consultation.notice_objection_answered",
+            obj=comment,
+            actor=actor,
+            jurisdiction_code=comment.notice.jurisdiction.code,
+            payload={"notice": comment.notice_id, "response": comment.response, "previous": previous},
+        )
+    return comment
+
+
+@transaction.atomic
+def notice_withdraw(*, actor: Any, notice: Notice, reason: str) -> Notice:
+    """Withdraw a notice (e.g. posted with an error); it leaves the public pages and stops gating (audited)."""
+    require(actor, "consultation.manage_notice")
+    _check_notice_visible(actor, notice)
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if notice.status == NoticeStatus.WITHDRAWN:
+        raise ValidationError(_("The notice is already withdrawn."))
+    reason = _clean_text(reason, field="reason", limit=500)
+    notice.status = NoticeStatus.WITHDRAWN
+    notice.full_clean()
+    notice.save()
+    audit_entry_append(
+        action="consultation.notice_withdrawn",
+        obj=notice,
+        actor=actor,
+        jurisdiction_code=notice.jurisdiction.code,
+        payload={"reason": reason},
+    )
+    return notice
+
+
+# --- drafts put to public comment (Guyuan, seeds/003_54d0b71b4a1e2a82.txt) ---------------------------------
+
+
+def _check_draft_visible(actor: Any, draft: DraftDocument) -> None:
+    if not visible_to(actor, DraftDocument.objects.filter(pk=draft.pk)).exists():
+        raise PermissionDenied(_("This draft is outside your jurisdiction."))
+
+
+@transaction.atomic
+def draft_create(
+    *,
+    actor: Any,
+    jurisdiction: Jurisdiction,
+    title: str,
+    issuer: str,
+    opens_at: dt.datetime,
+    closes_at: dt.datetime | None = None,
+    window_days: int | None = None,
+    day_count: str = DayCount.CALENDAR,
+    introduction: str = "",
+    sections: list[tuple[str, str]] | None = None,
+    email: str = "",
+    email_subject: str = "",
+    postal_address: str = "",
+    postal_code: str = "",
+    letter_note: str = "",
+    contact_phone: str = "",
+) -> DraftDocument:
+    """Prepare a draft for public comment with its sections, window and channels.
+
+    Guyuan's call (seed 003) fixes the window by dates (2022-01-28 to 2022-02-16) and names an e-mail
+    address with a required subject line and a postal address with what letters must be marked; give
+    `closes_at`, or `window_days` counted in calendar or working days from the opening day.
+    """
+    require(actor, "consultation.manage_draft")
+    _check_jurisdiction(actor, jurisdiction)
+    if closes_at is None:
+        if not window_days or window_days < 1:
+            raise ValidationError({"closes_at": _("Give the closing time or the number of days.")})
+        closes_at = window_closes_at(start=opens_at, days=window_days, day_count=day_count)
+    draft = DraftDocument(
+        jurisdiction=jurisdiction,
+        title=title,
+        issuer=issuer,
+        introduction=introduction,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        email=email,
+        email_subject=email_subject,
+        postal_address=postal_address,
+        postal_code=postal_code,
+        letter_note=letter_note,
+        contact_phone=contact_phone,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    draft.full_clean()
+    draft.save()
+    for number, (heading, body) in enumerate(sections or [], start=1):
+        section = DraftSection(draft=draft, number=number, heading=heading.strip()[:200], body=body)
+        section.full_clean()
+        section.save()
+    return draft
+
+
+@transaction.atomic
+def draft_open(*, actor: Any, draft: DraftDocument) -> DraftDocument:
+    """Publish the draft: it appears on its public page and takes comments within its window (audited)."""
+    require(actor, "consultation.manage_draft")
+    _check_draft_visible(actor, draft)
+    draft = DraftDocument.objects.select_for_update().select_related("jurisdiction").get(pk=draft.pk)
+    if draft.status != DraftStatus.DRAFT:
+        raise ValidationError(_("This draft is already published."))
+    if draft.closes_at <= timezone.now():
+        raise ValidationError({"closes_at": _("The closing time has already passed.")})
+    if not draft.sections.exists():
+        raise ValidationError(_("Add the draft's sections first."))
+    draft.status = DraftStatus.OPEN
+    draft.full_clean()
+    draft.save()
+    audit_entry_append(
+        action="consultation.draft_opened",
+        obj=draft,
+        actor=actor,
+        jurisdiction_code=draft.jurisdiction.code,
+        payload={
+            "title": draft.title,
+            "opens_at": draft.opens_at.isoformat(),
+            "closes_at": draft.closes_at.isoformat(),
+        },
+    )
+    return draft
+
+
+@transaction.atomic
+def draft_comment_submit(
+    *,
+    draft: DraftDocument,
+    text: str,
+    section: DraftSection | None = None,
+    channel: str = CommentChannel.ONLINE,
+    name: str = "",
+    contact: str = "",
+    client: str = "",
+    actor: Any = None,
+    received_at: dt.datetime | None = None,
+) -> DraftComment:
+    """A comment on a draft, on the whole or on one section, within the window.
+
+    Online comments come through the public page; staff enter e-mails and letters with the time they
+    were received (a letter posted in time may arrive after the close; staff give its receipt time).
+    """
+    if actor is not None:
+        require(actor, "consultation.manage_draft")
+        _check_draft_visible(actor, draft)
+    elif channel != CommentChannel.ONLINE:
+        raise ValidationError({"channel": _("Only staff record letters, e-mails and visits.")})
+    now = received_at if (actor is not None and received_at is not None) else timezone.now()
+    draft = DraftDocument.objects.select_for_update().get(pk=draft.pk)
+    if draft.status != DraftStatus.OPEN or not draft.opens_at <= now < draft.closes_at:
+        raise ValidationError(_("This draft is not open for comments."), code="closed")
+    comment = DraftComment(
+        draft=draft,
+        section=section,
+        text=_clean_text(text, field="text", limit=5000),
+        channel=channel,
+        name=(name or "").strip()[:50],
+        contact=(contact or "").strip()[:50],
+        submitted_at=now,
+        client_hash=_client_hash(client),
+        entered_by=actor if getattr(actor, "pk", None) else None,
+    )
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def draft_comment_respond(*, actor: Any, comment: DraftComment, adoption: str, response: str = "") -> DraftComment:
+    """Record what became of a comment (adopted, partly, not adopted, noted) and the reply."""
+    require(actor, "consultation.manage_draft")
+    comment = DraftComment.objects.select_for_update().select_related("draft").get(pk=comment.pk)
+    _check_draft_visible(actor, comment.draft)
+    if comment.draft.status == DraftStatus.SUMMARISED:
+        raise ValidationError(_("The summary of responses is published; responses are final."))
+    if adoption not in Adoption.values or adoption == Adoption.PENDING:
+        raise ValidationError({"adoption": _("Choose what became of the comment.")})
+    if adoption in (Adoption.NOT_ADOPTED, Adoption.PARTLY) and not (response or "").strip():
+        raise ValidationError({"response": _("Give the reason when a comment is not (fully) adopted.")})
+    comment.adoption = adoption
+    comment.response = (response or "").strip()[:5000]
+    comment.responded_at = timezone.now()
+    comment.responded_by = actor if getattr(actor, "pk", None) else None
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def draft_summary_publish(*, actor: Any, draft: DraftDocument, summary: str) -> DraftDocument:
+    """Publish the summary of responses once the window has closed and every comment has a response (audited)."""
+    require(actor, "consultation.manage_draft")
+    _check_draft_visible(actor, draft)
+    draft = DraftDocument.objects.select_for_update().select_related("jurisdiction").get(pk=draft.pk)
+    state = draft_window_state(draft=draft)
+    if state != "closed":
+        raise ValidationError(_("The summary is published after the comment period closes."))
+    pending = DraftComment.objects.filter(draft=draft, adoption=Adoption.PENDING).count()
+    if pending:
+        raise ValidationError(
+            _("%(count)d comment(s) have not been considered yet.") % {"count": pending}, code="pending"
+        )
+    draft.summary = _clean_text(summary, field="summary", limit=20000)
+    draft.summary_figures = draft_summary_figures(draft=draft)
+    draft.summary_published_at = timezone.now()
+    draft.status = DraftStatus.SUMMARISED
+    draft.full_clean()
+    draft.save()
+    audit_entry_append(
+        action="consultation.draft_summary_published",
+        obj=draft,
+        actor=actor,
+        jurisdiction_code=draft.jurisdiction.code,
+        payload={
+            "figures": draft.summary_figures,
+            "summary_sha256": hashlib.sha256(draft.summary.encode()).hexdigest(),
+        },
+    )
+    return draft
+
+
+# --- opinions --------------------------------------------------------------------------------------
+
+
+def _classified(text: str) -> tuple[list[str], dict[str, list[str]]]:
+    matches = opinion_classify(text, keyword_dictionary())
+    return [m.item for m in matches], {m.item: list(m.keywords) for m in matches}
+
+
+@transaction.atomic
+def opinion_submit(
+    *,
+    estate: Estate,
+    text: str,
+    channel: str,
+    actor: Any = None,
+    building: Building | None = None,
+    heard_on: dt.date | None = None,
+    client: str = "",
+) -> Opinion:
+    """Record a resident's opinion — from the phone page (no account) or entered by staff from a meeting,
+    a WeChat group or a visit — and classify it into catalogue items with the keyword dictionary."""
+    if actor is not None:
+        require(actor, "consultation.enter_opinion")
+        if not visible_to(actor, Estate.objects.filter(pk=estate.pk)).exists():
+            raise PermissionDenied(_("This estate is outside your jurisdiction."))
+    elif channel != OpinionChannel.PHONE:
+        raise ValidationError({"channel": _("Only staff record opinions heard elsewhere.")})
+    text = _clean_text(text, field="text", limit=2000)
+    items, matches = _classified(text)
+    opinion = Opinion(
+        estate=estate,
+        building=building,
+        channel=channel,
+        text=text,
+        heard_on=heard_on or timezone.localdate(),
+        items=items,
+        matches=matches,
+        client_hash=_client_hash(client),
+        entered_by=actor if getattr(actor, "pk", None) else None,
+    )
+    opinion.full_clean()
+    opinion.save()
+    return opinion
+
+
+@transaction.atomic
+def opinion_items_set(*, actor: Any, opinion: Opinion, items: list[str]) -> Opinion:
+    """Staff correct an opinion's items by hand; reclassifying no longer changes it."""
+    require(actor, "consultation.enter_opinion")
+    if not visible_to(actor, Opinion.objects.filter(pk=opinion.pk)).exists():
+        raise PermissionDenied(_("This opinion is outside your jurisdiction."))
+    opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
+    opinion.items = list(dict.fromkeys(items))
+    opinion.items_set_by_staff = True
+    opinion.full_clean()
+    opinion.save()
+    return opinion
+
+
+@transaction.atomic
+def opinion_keyword_add(*, actor: Any, keyword: str, item: str) -> OpinionKeyword:
+    """Add a word to the keyword dictionary (e.g. a local phrase residents use for an item)."""
+    require(actor, "consultation.manage_keywords")
+    keyword = (keyword or "").strip()
+    if not keyword or len(keyword) > 20 or any(ch.isspace() for ch in keyword):
+        raise ValidationError({"keyword": _("A keyword is one word of at most 20 characters.")})
+    if OpinionKeyword.objects.filter(keyword=keyword).exists():
+        raise ValidationError({"keyword": _("This keyword is already in the dictionary.")})
+    row = OpinionKeyword(keyword=keyword, item=item, created_by=actor if getattr(actor, "pk", None) else None)
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def opinion_keyword_delete(*, actor: Any, keyword: OpinionKeyword) -> None:
+    require(actor, "consultation.manage_keywords")
+    keyword.delete()
+
+
+@transaction.atomic
+def opinions_reclassify(*, actor: Any, estate: Estate | None = None) -> int:
+    """Classify the visible opinions again with the current dictionary (not those corrected by hand).
+
+    Returns how many opinions changed.
+    """
+    require(actor, "consultation.manage_keywords")
+    qs = visible_to(actor, Opinion.objects.filter(items_set_by_staff=False))
+    if estate is not None:
+        qs = qs.filter(estate=estate)
+    dictionary = keyword_dictionary()
+    changed: list[Opinion] = []
+    for opinion in qs.only("pk", "text", "items", "matches").iterator(chunk_size=2000):
+        found = opinion_classify(opinion.text, dictionary)
+        items = [m.item for m in found]
+        matches = {m.item: list(m.keywords) for m in found}
+        if items != opinion.items or matches != opinion.matches:
+            opinion.items, opinion.matches = items, matches
+            changed.append(opinion)
+    Opinion.objects.bulk_update(changed, ["items", "matches"], batch_size=1000)
+    return len(changed)

@@ -1,32 +1,38 @@
 """Consultation pages: staff campaign pages (list, create, detail with live tally, progress, paper entry,
-QR sheets, certificate) and the residents' phone page reached through a ballot link.
+QR sheets, certificate, tally export) and the residents' phone page reached through a ballot link; public
+notices (公示) with their poster; drafts put to public comment (Guyuan, seed 003); opinions with the keyword
+dictionary, the demand summary and its export; and the public notice, draft and opinion pages (no login).
 
 Thin: parse input, call one service or selector, render.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.db import connection
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jiugai.core.exporting import Column, export_response
 from jiugai.core.permissions import can, require
 from jiugai.core.scoping import get_visible_or_404
 from jiugai.core.text import mask_name
 from jiugai.inventory.models import Building
 
-from . import selectors, services
-from .choices import CampaignStatus, DecisionRule
+from . import forms, selectors, services
+from .choices import Adoption, CampaignStatus, DecisionRule, NoticeStatus, OpinionChannel
 from .documents import pdf_render, qr_svg
 from .forms import BallotForm, CampaignForm, StaffBallotForm, VerifyForm, answers_from
-from .models import Campaign
+from .models import Campaign, DraftDocument, Notice
 
 SESSION_KEY = "consultation_verified"
 
@@ -355,4 +361,636 @@ def ballot_done(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "consultation/public_done.html",
         {"campaign": found.campaign, "household": found.household, "current": current, "token": token},
+    )
+
+
+# --- exports ---------------------------------------------------------------------------------------
+
+
+@login_required
+def campaign_tally_export(
+    request: HttpRequest, pk: int, fmt: str
+) -> HttpResponse | StreamingHttpResponse | FileResponse:
+    """The campaign's tally as a spreadsheet: households, exclusive area and owners by answer."""
+    campaign = _campaign(request, pk)
+    require(request.user, "consultation.export_tally")
+    tally = selectors.tally_get(campaign=campaign)
+    if tally is None:
+        messages.error(request, _("Counting starts when the campaign opens."))
+        return redirect("consultation:campaign_detail", pk=pk)
+    rows = [
+        {
+            "answer": label,
+            "households": getattr(tally, f"{key}_households"),
+            "area": getattr(tally, f"{key}_area"),
+            "heads": getattr(tally, f"{key}_heads"),
+        }
+        for key, label in (("yes", _("Agree")), ("no", _("Disagree")), ("abstain", _("Abstain")))
+    ]
+    rows.append(
+        {
+            "answer": _("Not voted"),
+            "households": tally.total_households - tally.voted_households,
+            "area": tally.total_area - tally.voted_area,
+            "heads": tally.total_heads - tally.voted_heads,
+        }
+    )
+    rows.append(
+        {
+            "answer": _("In scope"),
+            "households": tally.total_households,
+            "area": tally.total_area,
+            "heads": tally.total_heads,
+        }
+    )
+    columns = [
+        Column(_("Answer"), "answer"),
+        Column(_("Households"), "households"),
+        Column(_("Exclusive area (m²)"), "area"),
+        Column(_("Owners (one per owner)"), "heads"),
+    ]
+    return export_response(rows=rows, columns=columns, filename=f"tally-{campaign.pk}", fmt=fmt)
+
+
+# --- public notices (staff) -------------------------------------------------------------------------
+
+
+def _form_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _notice(request: HttpRequest, pk: int) -> Notice:
+    require(request.user, "consultation.view_notice")
+    return selectors.notice_get(user=request.user, pk=pk)
+
+
+def notice_public_url(request: HttpRequest, notice: Notice) -> str:
+    return request.build_absolute_uri(reverse("ballot:notice", args=[notice.public_id]))
+
+
+@login_required
+def notice_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "consultation.view_notice")
+    notices = selectors.notice_list(user=request.user)[:200]
+    return render(
+        request,
+        "consultation/notice_list.html",
+        {"notices": notices, "can_manage": can(request.user, "consultation.manage_notice")},
+    )
+
+
+@login_required
+def notice_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, "consultation.manage_notice")
+    form = forms.NoticeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            notice = services.notice_create(
+                actor=request.user,
+                jurisdiction=data["jurisdiction"],
+                estate=data["estate"],
+                subject=data["subject"],
+                subject_label=data["subject_label"],
+                title=data["title"],
+                content=data["content"],
+                issuer=data["issuer"],
+                window_days=data["window_days"],
+                day_count=data["day_count"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Notice saved as a draft."))
+            return redirect("consultation:notice_detail", pk=notice.pk)
+    return render(request, "consultation/notice_form.html", {"form": form})
+
+
+@login_required
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = _notice(request, pk)
+    return render(
+        request,
+        "consultation/notice_detail.html",
+        {
+            "notice": notice,
+            "state": selectors.notice_window_state(notice=notice),
+            "comments": selectors.notice_comments(notice=notice),
+            "counts": selectors.notice_comment_counts(notice=notice),
+            "gate": selectors.notice_gate(notice),
+            "public_url": notice_public_url(request, notice),
+            "can_manage": can(request.user, "consultation.manage_notice"),
+            "can_respond": can(request.user, "consultation.respond_notice"),
+            "attachment_form": forms.NoticeAttachmentForm(),
+            "comment_form": forms.StaffNoticeCommentForm(),
+            "response_form": forms.ResponseForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def notice_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = _notice(request, pk)
+    try:
+        services.notice_publish(actor=request.user, notice=notice)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("The notice is published."))
+    return redirect("consultation:notice_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def notice_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = _notice(request, pk)
+    form = forms.NoticeAttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Give a title and choose a file."))
+    else:
+        try:
+            services.notice_attachment_add(
+                actor=request.user, notice=notice, title=form.cleaned_data["title"], file=form.cleaned_data["file"]
+            )
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("Attachment added."))
+    return redirect("consultation:notice_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def notice_comment_enter(request: HttpRequest, pk: int) -> HttpResponse:
+    """A letter, e-mail or visit recorded by staff."""
+    notice = _notice(request, pk)
+    form = forms.StaffNoticeCommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please check the comment form."))
+    else:
+        data = form.cleaned_data
+        try:
+            services.notice_comment_submit(
+                actor=request.user,
+                notice=notice,
+                kind=data["kind"],
+                text=data["text"],
+                channel=data["channel"],
+                name=data["name"],
+                contact=data["contact"],
+            )
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("Comment recorded."))
+    return redirect("consultation:notice_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def notice_comment_respond(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+    notice = _notice(request, pk)
+    comment = get_object_or_404(selectors.notice_comments(notice=notice), pk=comment_pk)
+    form = forms.ResponseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please write the response."))
+    else:
+        try:
+            services.notice_comment_respond(actor=request.user, comment=comment, response=form.cleaned_data["response"])
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("Response recorded."))
+    return redirect("consultation:notice_detail", pk=pk)
+
+
+@login_required
+def notice_poster(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable poster to post in the estate, with a QR code to the online notice and its comment form."""
+    notice = _notice(request, pk)
+    if notice.status != NoticeStatus.PUBLISHED:
+        messages.error(request, _("The poster is available once the notice is published."))
+        return redirect("consultation:notice_detail", pk=pk)
+    url = notice_public_url(request, notice)
+    pdf = pdf_render(
+        "consultation/pdf/notice_poster.html",
+        {
+            "notice": notice,
+            "url": url,
+            "svg": qr_svg(url, scale=6),
+            "attachments": notice.attachments.all(),
+            "generated_at": timezone.localtime(),
+        },
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="notice-{notice.pk}.pdf"'
+    return response
+
+
+# --- drafts for public comment (staff) --------------------------------------------------------------
+
+
+def _draft(request: HttpRequest, pk: int) -> DraftDocument:
+    require(request.user, "consultation.view_draft")
+    return selectors.draft_get(user=request.user, pk=pk)
+
+
+@login_required
+def draft_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "consultation.view_draft")
+    return render(
+        request,
+        "consultation/draft_list.html",
+        {
+            "drafts": selectors.draft_list(user=request.user)[:200],
+            "can_manage": can(request.user, "consultation.manage_draft"),
+        },
+    )
+
+
+@login_required
+def draft_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, "consultation.manage_draft")
+    form = forms.DraftForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        opens_at = timezone.make_aware(dt.datetime.combine(data["opens_on"], dt.time.min))
+        try:
+            draft = services.draft_create(
+                actor=request.user,
+                jurisdiction=data["jurisdiction"],
+                title=data["title"],
+                issuer=data["issuer"],
+                introduction=data["introduction"],
+                opens_at=opens_at,
+                closes_at=selectors.end_of_day(data["closes_on"]) if data.get("closes_on") else None,
+                window_days=data.get("window_days"),
+                day_count=data["day_count"],
+                sections=form.section_list(),
+                email=data["email"],
+                email_subject=data["email_subject"],
+                postal_address=data["postal_address"],
+                postal_code=data["postal_code"],
+                letter_note=data["letter_note"],
+                contact_phone=data["contact_phone"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Draft saved; publish it to open the comment period."))
+            return redirect("consultation:draft_detail", pk=draft.pk)
+    return render(request, "consultation/draft_form.html", {"form": form})
+
+
+@login_required
+def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _draft(request, pk)
+    return render(
+        request,
+        "consultation/draft_detail.html",
+        {
+            "draft": draft,
+            "state": selectors.draft_window_state(draft=draft),
+            "sections": draft.sections.all(),
+            "comments": selectors.draft_comments(draft=draft),
+            "figures": draft.summary_figures or selectors.draft_summary_figures(draft=draft),
+            "public_url": request.build_absolute_uri(reverse("ballot:draft", args=[draft.public_id])),
+            "can_manage": can(request.user, "consultation.manage_draft"),
+            "comment_form": forms.StaffDraftCommentForm(draft=draft),
+            "adoption_form": forms.AdoptionForm(),
+            "summary_form": forms.DraftSummaryForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def draft_open(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _draft(request, pk)
+    try:
+        services.draft_open(actor=request.user, draft=draft)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("The draft is published for comment."))
+    return redirect("consultation:draft_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def draft_comment_enter(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _draft(request, pk)
+    form = forms.StaffDraftCommentForm(request.POST, draft=draft)
+    if not form.is_valid():
+        messages.error(request, _("Please check the comment form."))
+    else:
+        data = form.cleaned_data
+        try:
+            services.draft_comment_submit(
+                actor=request.user,
+                draft=draft,
+                section=data["section"],
+                text=data["text"],
+                channel=data["channel"],
+                name=data["name"],
+                contact=data["contact"],
+                received_at=data.get("received_at"),
+            )
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("Comment recorded."))
+    return redirect("consultation:draft_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def draft_comment_respond(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+    draft = _draft(request, pk)
+    comment = get_object_or_404(selectors.draft_comments(draft=draft), pk=comment_pk)
+    form = forms.AdoptionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose what became of the comment."))
+    else:
+        try:
+            services.draft_comment_respond(
+                actor=request.user,
+                comment=comment,
+                adoption=form.cleaned_data["adoption"],
+                response=form.cleaned_data["response"],
+            )
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("Response recorded."))
+    return redirect("consultation:draft_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def draft_summary_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _draft(request, pk)
+    form = forms.DraftSummaryForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please write the summary."))
+    else:
+        try:
+            services.draft_summary_publish(actor=request.user, draft=draft, summary=form.cleaned_data["summary"])
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("The summary of responses is published."))
+    return redirect("consultation:draft_detail", pk=pk)
+
+
+# --- opinions (staff) -------------------------------------------------------------------------------
+
+
+def _opinions(request: HttpRequest) -> Any:
+    require(request.user, "consultation.view_opinions")
+    qs = selectors.opinion_list(user=request.user)
+    estate = request.GET.get("estate")
+    if estate and estate.isdigit():
+        qs = qs.filter(estate_id=int(estate))
+    item = request.GET.get("item")
+    if item:
+        qs = qs.filter(items__contains=item) if connection.vendor == "postgresql" else qs.filter(items__icontains=item)
+    return qs
+
+
+@login_required
+def opinion_list(request: HttpRequest) -> HttpResponse:
+    """Opinions heard (scoped), with the staff entry form for meetings, WeChat groups and visits."""
+    require(request.user, "consultation.view_opinions")
+    can_enter = can(request.user, "consultation.enter_opinion")
+    form = forms.StaffOpinionForm(request.POST or None, user=request.user) if can_enter else None
+    if request.method == "POST":
+        require(request.user, "consultation.enter_opinion")
+        if form is not None and form.is_valid():
+            data = form.cleaned_data
+            try:
+                opinion = services.opinion_submit(
+                    actor=request.user,
+                    estate=data["estate"],
+                    text=data["text"],
+                    channel=data["channel"],
+                    heard_on=data.get("heard_on"),
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                labels = [str(selectors.ITEM_LABELS.get(i, i)) for i in opinion.items]
+                messages.success(
+                    request,
+                    _("Opinion recorded: %(items)s") % {"items": "、".join(labels) or _("no item recognised")},
+                )
+                return redirect("consultation:opinion_list")
+    return render(
+        request,
+        "consultation/opinion_list.html",
+        {
+            "opinions": _opinions(request).order_by("-heard_on", "-id")[:300],
+            "form": form,
+            "item_labels": selectors.ITEM_LABELS,
+            "can_keywords": can(request.user, "consultation.manage_keywords"),
+        },
+    )
+
+
+@login_required
+def opinion_summary(request: HttpRequest) -> HttpResponse:
+    """The demand summary per estate or per area, with a bar chart (data from opinion_summary_data)."""
+    require(request.user, "consultation.view_opinions")
+    by = "area" if request.GET.get("by") == "area" else "estate"
+    summary = selectors.demand_summary(opinions=selectors.opinion_list(user=request.user), by=by)
+    return render(request, "consultation/opinion_summary.html", {"summary": summary, "by": by})
+
+
+@login_required
+def opinion_summary_data(request: HttpRequest) -> JsonResponse:
+    require(request.user, "consultation.view_opinions")
+    by = "area" if request.GET.get("by") == "area" else "estate"
+    return JsonResponse(selectors.demand_summary(opinions=selectors.opinion_list(user=request.user), by=by))
+
+
+@login_required
+def opinion_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse | FileResponse:
+    """The opinions the caller may see (filtered as on the list), with their items and matched keywords."""
+    qs = _opinions(request).order_by("estate__name", "-heard_on", "id")
+    labels = selectors.ITEM_LABELS
+    columns = [
+        Column(_("Estate"), "estate.name"),
+        Column(_("Area"), lambda o: o.estate.area.name if o.estate.area_id else ""),
+        Column(_("Channel"), lambda o: o.get_channel_display()),
+        Column(_("Heard on"), "heard_on"),
+        Column(_("Opinion"), "text"),
+        Column(_("Catalogue items"), lambda o: [str(labels.get(i, i)) for i in o.items]),
+        Column(_("Matched keywords"), lambda o: [k for words in o.matches.values() for k in words]),
+    ]
+    return export_response(rows=qs, columns=columns, filename="opinions", fmt=fmt)
+
+
+@login_required
+def keyword_list(request: HttpRequest) -> HttpResponse:
+    """The keyword dictionary; staff add the words residents use for an item."""
+    require(request.user, "consultation.view_opinions")
+    can_manage = can(request.user, "consultation.manage_keywords")
+    form = forms.KeywordForm(request.POST or None)
+    if request.method == "POST":
+        require(request.user, "consultation.manage_keywords")
+        if form.is_valid():
+            try:
+                services.opinion_keyword_add(
+                    actor=request.user, keyword=form.cleaned_data["keyword"], item=form.cleaned_data["item"]
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Keyword added. Reclassify the opinions to apply it to earlier ones."))
+                return redirect("consultation:keyword_list")
+    return render(
+        request,
+        "consultation/keyword_list.html",
+        {"keywords": selectors.keyword_list(), "form": form, "can_manage": can_manage},
+    )
+
+
+@login_required
+@require_POST
+def opinions_reclassify(request: HttpRequest) -> HttpResponse:
+    changed = services.opinions_reclassify(actor=request.user)
+    messages.success(request, _("%(count)d opinion(s) reclassified.") % {"count": changed})
+    return redirect("consultation:keyword_list")
+
+
+# --- public pages: notice, draft, opinion (no login) --------------------------------------------------
+
+
+def _rate_limited(request: HttpRequest, scope: str) -> HttpResponse | None:
+    """Answer 429 when this client has posted too often; otherwise count this post."""
+    client = client_of(request)
+    if selectors.public_post_blocked(client=client, scope=scope):
+        return _public_error(request, 429, _("Too many submissions. Please try again in a few minutes."))
+    services.public_post_record(client=client, scope=scope)
+    return None
+
+
+def notice_public(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The notice on a phone: text, attachments, the window, and the comment / objection form."""
+    notice = selectors.notice_public_get(public_id=public_id)
+    if notice is None:
+        return _public_error(request, 404, _("This notice does not exist or is no longer posted."))
+    state = selectors.notice_window_state(notice=notice)
+    form = forms.NoticeCommentForm(request.POST or None)
+    sent = request.GET.get("sent") == "1"
+    if request.method == "POST":
+        limited = _rate_limited(request, "notice")
+        if limited is not None:
+            return limited
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.notice_comment_submit(
+                    notice=notice,
+                    kind=data["kind"],
+                    text=data["text"],
+                    name=data["name"],
+                    contact=data["contact"],
+                    client=client_of(request),
+                )
+            except ValidationError as exc:
+                if getattr(exc, "code", None) == "closed":
+                    return _public_error(request, 410, _("The notice period has ended; comments are closed."))
+                _form_errors(form, exc)
+            else:
+                return redirect(f"{reverse('ballot:notice', args=[public_id])}?sent=1")
+    return render(
+        request,
+        "consultation/public_notice.html",
+        {
+            "notice": notice,
+            "state": state,
+            "form": form,
+            "sent": sent,
+            "counts": selectors.notice_comment_counts(notice=notice),
+            "attachments": notice.attachments.all(),
+        },
+    )
+
+
+def draft_public(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The draft for comment: its sections, the channels with the required subject line, the comment form,
+    and the summary of responses once published."""
+    draft = selectors.draft_public_get(public_id=public_id)
+    if draft is None:
+        return _public_error(request, 404, _("This draft does not exist or is not published."))
+    state = selectors.draft_window_state(draft=draft)
+    form = forms.DraftCommentForm(request.POST or None, draft=draft)
+    if request.method == "POST":
+        limited = _rate_limited(request, "draft")
+        if limited is not None:
+            return limited
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.draft_comment_submit(
+                    draft=draft,
+                    section=data["section"],
+                    text=data["text"],
+                    name=data["name"],
+                    contact=data["contact"],
+                    client=client_of(request),
+                )
+            except ValidationError as exc:
+                if getattr(exc, "code", None) == "closed":
+                    return _public_error(request, 410, _("The comment period has ended."))
+                _form_errors(form, exc)
+            else:
+                return redirect(f"{reverse('ballot:draft', args=[public_id])}?sent=1")
+    return render(
+        request,
+        "consultation/public_draft.html",
+        {
+            "draft": draft,
+            "state": state,
+            "form": form,
+            "sent": request.GET.get("sent") == "1",
+            "sections": draft.sections.all(),
+            "figures": draft.summary_figures,
+            "adoption_labels": dict(Adoption.choices),
+        },
+    )
+
+
+def opinion_public(request: HttpRequest, code: str) -> HttpResponse:
+    """The phone page where residents write what they want renovated in their estate."""
+    estate = selectors.estate_public_get(code=code)
+    if estate is None:
+        return _public_error(request, 404, _("This page does not exist."))
+    form = forms.OpinionForm(request.POST or None)
+    if request.method == "POST":
+        limited = _rate_limited(request, "opinion")
+        if limited is not None:
+            return limited
+        if form.is_valid():
+            try:
+                services.opinion_submit(
+                    estate=estate,
+                    text=form.cleaned_data["text"],
+                    channel=OpinionChannel.PHONE,
+                    client=client_of(request),
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                return redirect(f"{reverse('ballot:opinion', args=[code])}?sent=1")
+    return render(
+        request,
+        "consultation/public_opinion.html",
+        {"estate": estate, "form": form, "sent": request.GET.get("sent") == "1"},
     )

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -84,9 +85,8 @@ def cell_value(value: Any) -> Any:
 
 def _rows(rows: Iterable[Any], columns: Sequence[Column]) -> Iterator[list[Any]]:
     iterable = rows.iterator(chunk_size=2000) if isinstance(rows, QuerySet) else rows
-    getters = [
-        col.accessor if callable(col.accessor) else (lambda row, path=col.accessor: _resolve(row, path))
-        for col in columns
+    getters: list[Callable[[Any], Any]] = [
+        col.accessor if callable(col.accessor) else functools.partial(_resolve, path=col.accessor) for col in columns
     ]
     for row in iterable:
         yield [cell_value(get(row)) for get in getters]

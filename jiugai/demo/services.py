@@ -23,6 +23,7 @@ from jiugai.policy.models import PolicyProfile
 from jiugai.policy.services import policy_profile_create
 
 from . import seeds
+from .consultation import ConsultationDemo, consultation_demo_load
 from .people import IdNumbers, name_pool, phone
 
 DEFAULT_DEMO_PASSWORD = "jiugai-demo-2026"  # noqa: S105 - the documented demo password
@@ -40,6 +41,7 @@ class DemoReport:
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, jurisdiction
     other_accounts: int = 0
     password_hash: str | None = None
+    consultation: ConsultationDemo | None = None
 
     def add(self, kind: str, n: int = 1) -> None:
         self.created[kind] = self.created.get(kind, 0) + n
@@ -374,13 +376,20 @@ def _other_estates(nodes: dict[str, Jurisdiction], report: DemoReport) -> None:
 
 @transaction.atomic
 def demo_load() -> DemoReport:
-    """Build the demo: jurisdictions, policy profiles, accounts and estates. Idempotent."""
+    """Build the demo: jurisdictions, policy profiles, accounts, estates and consultations. Idempotent.
+
+    (Idempotent in what it creates: the example ballot links of the consultation demo are re-issued on
+    every load, because only their hashes are stored.)
+    """
     report = DemoReport()
     nodes = _jurisdictions(report)
     _profiles(nodes, report)
     _accounts(nodes, report)
     _guyuan(nodes, report)
     _other_estates(nodes, report)
+    report.consultation = consultation_demo_load(
+        nodes=nodes, people=_People("411000", "xuchang-consultation"), created=report.created
+    )
     audit_entry_append(
         action="demo.loaded",
         payload={"created": report.created, "stated_plan": {"guyuan_2022_buildings": seeds.GUYUAN_PLAN_2022.buildings}},

@@ -417,7 +417,13 @@ def _screen_rows(rows: list[dict[str, Any]], policy_for: Any) -> list[tuple[int,
     return results
 
 
-def _copy_results(results: list[tuple[int, str, list[dict[str, Any]]]], *, on: dt.date, by: int | None) -> str:
+def _copy_results(
+    results: list[tuple[int, str, list[dict[str, Any]]]],
+    changed: dict[str, list[int]],
+    *,
+    on: dt.date,
+    by: int | None,
+) -> str:
     """PostgreSQL: stream the results in with COPY, each distinct reasons list encoded once.
 
     bulk_create binds every JSON document as a parameter, which costs seconds per 100,000 rows; COPY
@@ -425,23 +431,29 @@ def _copy_results(results: list[tuple[int, str, list[dict[str, Any]]]], *, on: d
     """
     now = timezone.now()
     table = ScreeningResult._meta.db_table
+    # COPY text format: tab-separated, \N for NULL, backslashes escaped (JSON escapes tabs and newlines).
+    head = f"\t{now.isoformat()}\t{on.isoformat()}\t"
+    tail = f"\t{by}\n" if by is not None else "\t\\N\n"
     encoded: dict[int, str] = {}
     with connection.cursor() as wrapper:
         cursor = wrapper.cursor
         columns = "estate_id, screened_at, policy_date, outcome, reasons, screened_by_id"
         with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            lines: list[str] = []
             for pk, outcome, reasons in results:
                 text = encoded.get(id(reasons))
                 if text is None:
-                    text = encoded[id(reasons)] = json.dumps(reasons, ensure_ascii=False)
-                copy.write_row((pk, now, on, outcome, text, by))
-        # Each estate's denormalised outcome, from the rows just written, where it changed.
-        # (Table names come from the models, not from input.)
-        update = (
-            f"UPDATE {Estate._meta.db_table} AS e SET eligibility = s.outcome FROM {table} AS s "  # noqa: S608
-            "WHERE s.estate_id = e.id AND s.screened_at = %s AND s.policy_date = %s AND e.eligibility <> s.outcome"
-        )
-        cursor.execute(update, [now, on])
+                    text = encoded[id(reasons)] = json.dumps(reasons, ensure_ascii=False).replace("\\", "\\\\")
+                lines.append(f"{pk}{head}{outcome}\t{text}{tail}")
+                if len(lines) >= 5000:
+                    copy.write("".join(lines))
+                    lines.clear()
+            if lines:
+                copy.write("".join(lines))
+        # Each estate's denormalised outcome where it changed, one statement per outcome.
+        update = f"UPDATE {Estate._meta.db_table} SET eligibility = %s WHERE id = ANY(%s)"  # noqa: S608 - model's table
+        for outcome, ids in changed.items():
+            cursor.execute(update, [outcome, ids])
     return now.isoformat()
 
 
@@ -449,8 +461,13 @@ def _write_screening(
     results: list[tuple[int, str, list[dict[str, Any]]]], rows: list[dict[str, Any]], *, on: dt.date, actor: Any
 ) -> None:
     screened_by = actor if getattr(actor, "pk", None) else None
+    previous = {row["id"]: row["eligibility"] for row in rows}
+    by_outcome: dict[str, list[int]] = defaultdict(list)
+    for pk, outcome, _reasons in results:
+        if previous.get(pk) != outcome:
+            by_outcome[outcome].append(pk)
     if connection.vendor == "postgresql":
-        _copy_results(results, on=on, by=screened_by.pk if screened_by is not None else None)
+        _copy_results(results, by_outcome, on=on, by=screened_by.pk if screened_by is not None else None)
         return
     ScreeningResult.objects.bulk_create(
         (
@@ -459,11 +476,6 @@ def _write_screening(
         ),
         batch_size=5000,
     )
-    previous = {row["id"]: row["eligibility"] for row in rows}
-    by_outcome: dict[str, list[int]] = defaultdict(list)
-    for pk, outcome, _reasons in results:
-        if previous.get(pk) != outcome:
-            by_outcome[outcome].append(pk)
     for outcome, ids in by_outcome.items():
         for start in range(0, len(ids), 10_000):
             Estate.objects.filter(pk__in=ids[start : start + 10_000]).update(eligibility=outcome)

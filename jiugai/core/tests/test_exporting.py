@@ -85,11 +85,13 @@ def test_household_export_masks_personal_data_for_roles_without_access(tree, mak
         masked = export_response(rows=queryset, columns=household_columns(department), filename="h", fmt=fmt)
         full = export_response(rows=queryset, columns=household_columns(office), filename="h", fmt=fmt)
         masked_body, full_body = body(masked), body(full)
+        masked_rows: list[list]
+        full_rows: list[list]
         if fmt == "xlsx":
             masked_rows = CalamineWorkbook.from_filelike(io.BytesIO(masked_body)).get_sheet_by_index(0).to_python()
             full_rows = CalamineWorkbook.from_filelike(io.BytesIO(full_body)).get_sheet_by_index(0).to_python()
         else:
-            masked_rows = list(csv.reader(io.StringIO(masked_body.decode("utf-8-sig"))))
-            full_rows = list(csv.reader(io.StringIO(full_body.decode("utf-8-sig"))))
+            masked_rows = [list(r) for r in csv.reader(io.StringIO(masked_body.decode("utf-8-sig")))]
+            full_rows = [list(r) for r in csv.reader(io.StringIO(full_body.decode("utf-8-sig")))]
         assert masked_rows[1][7] == "138****5678" and masked_rows[1][8] == "1****************X"
         assert full_rows[1][7] == "13812345678" and full_rows[1][8] == "11010519491231002X"

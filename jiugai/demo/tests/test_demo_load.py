@@ -56,7 +56,7 @@ def test_second_load_creates_nothing(demo: DemoReport) -> None:
 
 
 def test_first_load_created_everything(demo: DemoReport) -> None:
-    assert demo.created["estates"] == 26 + len(seeds.OTHER_ESTATES)
+    assert demo.created["estates"] == 26 + len(seeds.OTHER_ESTATES) + 1  # + the consultation demo estate
     assert demo.created["policy_profiles"] == len(seeds.PROFILES)
     assert {role for _u, role, _j in demo.logins} == set(Role.values)
 

@@ -10,7 +10,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -40,11 +39,11 @@ class Column:
 
     key: str
     header: str
-    type: str
+    type: str  # one of the value types above
     help: Promise
     required: bool = False
     example: Any = ""
-    choices: type[models.Choices] | None = None
+    choices: Any = None  # a Django Choices class
     positive: bool = False
     max_length: int | None = None
 

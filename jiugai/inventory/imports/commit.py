@@ -110,7 +110,7 @@ def import_progress(job: ImportJob) -> int:
     )
 
 
-def _progress_writer(job: ImportJob, *, offset: int = 0, scale: float = 1.0) -> Callable[[int], None]:
+def _progress_writer(job: ImportJob, *, offset: float = 0, scale: float = 1.0) -> Callable[[int], None]:
     def write(done: int) -> None:
         value = min(int(offset + done * scale), job.total_rows or int(offset + done * scale))
         cache.set(_progress_key(job.pk), value, timeout=3600)
@@ -314,9 +314,11 @@ class Writer:
         created = 0
         with self._household_sink() as sink:
             for row in rows:
-                get = row.values.get
-                stairwell, room = get("stairwell"), get("room")
-                building_id = buildings[(estate_pk[get("estate")], get("building"))]
+                values = row.values
+                get = values.get
+                stairwell: int = values["stairwell"]
+                room: str = values["room"]
+                building_id = buildings[(estate_pk[values["estate"]], values["building"])]
                 id_number = get("id_number") or ""
                 record = (
                     get("floor"),
@@ -376,7 +378,7 @@ class Writer:
         table = Household._meta.db_table
         names = ", ".join((*columns, "created_at", "updated_at"))
         stamp = "\t" + self.now.isoformat() + "\t" + self.now.isoformat() + "\n"
-        with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+        with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
 
             def write(rows: list[tuple[Any, ...]]) -> None:
                 if rows:
@@ -409,13 +411,13 @@ class Writer:
         for row in rows:
             v = row.values
             estate = self.estates[self.code(v["estate"])]
-            survey = surveys.get((estate.pk, v["surveyed_on"]))
-            if survey is None:
+            found = surveys.get((estate.pk, v["surveyed_on"]))
+            if found is None:
                 survey = ConditionSurvey(estate=estate, surveyed_on=v["surveyed_on"], surveyor=v.get("surveyor") or "")
                 _full_clean(survey, row, ["estate"], self.problems)
                 surveys[(estate.pk, v["surveyed_on"])] = survey
             elif "surveyor" in present and v.get("surveyor"):
-                survey.surveyor = v["surveyor"]
+                found.surveyor = v["surveyor"]
         new_surveys = [s for s in surveys.values() if s.pk is None]
         ConditionSurvey.objects.bulk_create(new_surveys)
         ConditionSurvey.objects.bulk_update([s for s in surveys.values() if s not in new_surveys], ["surveyor"])

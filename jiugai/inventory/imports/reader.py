@@ -149,7 +149,7 @@ def read_workbook(*, data: bytes, filename: str, csv_sheet: str = "") -> list[Sh
             if meta.name in (INSTRUCTIONS_TITLE, LISTS_TITLE):
                 continue
             sheet = workbook.get_sheet_by_name(meta.name)
-            rows = [list(r) for r in sheet.iter_rows()]
+            rows = list(sheet.iter_rows())
             merged = [_range_ref(start, end) for start, end in (sheet.merged_cell_ranges or [])]
             sheets.append(SheetData(name=meta.name, rows=rows, merged=merged))
     except Exception as exc:

@@ -533,11 +533,13 @@ class Validator:
             letter = c.column_letter(index)
             for position, message in errors:
                 bad.add(position)
-                report.error(Problem(sheet=sheet.name, row=numbers[position], column=header, letter=letter, message=message))
+                report.error(
+                    Problem(sheet=sheet.name, row=numbers[position], column=header, letter=letter, message=message)
+                )
         rows: list[Row] = []
         name = sheet.name
-        for position, values in enumerate(zip(*parsed_columns, strict=True)):
-            row = dict(zip(keys, values, strict=True))
+        for position, cells in enumerate(zip(*parsed_columns, strict=True)):
+            row = dict(zip(keys, cells, strict=True))
             if position in bad:
                 # Kept for key and reference checks, marked so it is never written.
                 row["_bad"] = True

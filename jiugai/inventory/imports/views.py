@@ -144,7 +144,9 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     if not import_allowed(user=request.user, jurisdiction=job.jurisdiction):
         raise PermissionDenied(_("You may not import into %(place)s.") % {"place": job.jurisdiction.name})
     resolutions = {
-        key.removeprefix("resolution-"): value for key, value in request.POST.items() if key.startswith("resolution-")
+        key.removeprefix("resolution-"): str(value)
+        for key, value in request.POST.items()
+        if key.startswith("resolution-")
     }
     import_job_resolve(job=job, resolutions=resolutions)
     if job.status != ImportStatus.VALID:

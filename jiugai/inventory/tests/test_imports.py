@@ -402,7 +402,7 @@ def test_exported_households_reimport(tree, make_user):
         filename="households",
         fmt="xlsx",
     )
-    data = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    data = b"".join(response.streaming_content)  # type: ignore[union-attr, arg-type]
     rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
     assert rows[0][:2] == ["小区编码", "楼栋号"]
     job = run(tree, data, kind=ImportKind.HOUSEHOLDS)

@@ -9,6 +9,31 @@ from django.core.management.base import BaseCommand
 from jiugai.demo.services import DemoReport, demo_load, demo_password
 
 
+def print_consultation(command: BaseCommand, report: DemoReport, base_url: str = "http://127.0.0.1:8000") -> None:
+    demo = report.consultation
+    if demo is None:
+        return
+    write = command.stdout.write
+    write(f"\n  Consultation demo — {demo.estate}, log in as {demo.staff_username}:")
+    write(
+        f"    consent campaign ({demo.consent_status}): {base_url}/consultation/{demo.consent_campaign_id}/"
+        f"  — {demo.consent_summary}"
+    )
+    write(
+        f"    elevator campaign, Art. 278 ({demo.elevator_status}, {demo.elevator_scope}): "
+        f"{base_url}/consultation/{demo.elevator_campaign_id}/"
+    )
+    if demo.links:
+        write(
+            "    example ballot links (demo data only; open on a phone, enter the code and the phone's last 4 digits):"
+        )
+        for link in demo.links:
+            write(f"      {link.household}: {base_url}{link.path}  code {link.short_code}  last 4 {link.phone_last4}")
+    if demo.links_note:
+        write(f"    {demo.links_note}")
+    write("")
+
+
 def print_logins(command: BaseCommand, report: DemoReport) -> None:
     rows = [("username", "role", "jurisdiction"), *report.logins]
     widths = [max(len(str(r[i])) for r in rows) for i in range(2)]
@@ -29,3 +54,4 @@ class Command(BaseCommand):
         created = ", ".join(f"{k} {v}" for k, v in sorted(report.created.items())) or "nothing new"
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {created}."))
         print_logins(self, report)
+        print_consultation(self, report)
