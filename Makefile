@@ -94,6 +94,9 @@ serve: install
 bench-synth: install
 	$(RUN) python bench/bench_synth.py
 
+bench-votes: install
+	$(RUN) python bench/bench_votes.py
+
 bench-import: install
 	$(RUN) python bench/bench_import.py
 

@@ -302,6 +302,13 @@ def end_of_day(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
 
 
+def last_day_of(closes_at: dt.datetime | None) -> dt.date | None:
+    """The last day a window is open (it closes at 24:00 of that day), for display."""
+    if closes_at is None:
+        return None
+    return timezone.localdate(closes_at - dt.timedelta(microseconds=1))
+
+
 def window_closes_at(*, start: dt.datetime, days: int, day_count: str) -> dt.datetime:
     return end_of_day(window_last_day(start=timezone.localdate(start), days=days, day_count=day_count))
 

@@ -14,7 +14,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -583,6 +582,7 @@ def notice_poster(request: HttpRequest, pk: int) -> HttpResponse:
             "notice": notice,
             "url": url,
             "svg": qr_svg(url, scale=6),
+            "last_day": selectors.last_day_of(notice.closes_at),
             "attachments": notice.attachments.all(),
             "generated_at": timezone.localtime(),
         },
@@ -758,8 +758,9 @@ def _opinions(request: HttpRequest) -> Any:
     if estate and estate.isdigit():
         qs = qs.filter(estate_id=int(estate))
     item = request.GET.get("item")
-    if item:
-        qs = qs.filter(items__contains=item) if connection.vendor == "postgresql" else qs.filter(items__icontains=item)
+    if item in selectors.ITEM_LABELS:
+        # The JSON list as text contains the quoted code (works alike on SQLite and PostgreSQL).
+        qs = qs.filter(items__icontains=f'"{item}"')
     return qs
 
 
@@ -794,9 +795,14 @@ def opinion_list(request: HttpRequest) -> HttpResponse:
         request,
         "consultation/opinion_list.html",
         {
-            "opinions": _opinions(request).order_by("-heard_on", "-id")[:300],
+            "rows": [
+                {
+                    "opinion": o,
+                    "items": [(selectors.ITEM_LABELS.get(i, i), "、".join(o.matches.get(i, []))) for i in o.items],
+                }
+                for o in _opinions(request).order_by("-heard_on", "-id")[:300]
+            ],
             "form": form,
-            "item_labels": selectors.ITEM_LABELS,
             "can_keywords": can(request.user, "consultation.manage_keywords"),
         },
     )
@@ -919,6 +925,7 @@ def notice_public(request: HttpRequest, public_id: str) -> HttpResponse:
             "sent": sent,
             "counts": selectors.notice_comment_counts(notice=notice),
             "attachments": notice.attachments.all(),
+            "last_day": selectors.last_day_of(notice.closes_at),
         },
     )
 
@@ -963,6 +970,7 @@ def draft_public(request: HttpRequest, public_id: str) -> HttpResponse:
             "sections": draft.sections.all(),
             "figures": draft.summary_figures,
             "adoption_labels": dict(Adoption.choices),
+            "last_day": selectors.last_day_of(draft.closes_at),
         },
     )
 
