@@ -301,8 +301,9 @@ class Notice(AuditedModel):
 
     def clean(self) -> None:
         errors: dict[str, list[Any]] = {}
-        if self.estate_id is not None and self.jurisdiction_id is not None:
-            estate_path = self.estate.jurisdiction.path
+        estate = self.estate if self.estate_id is not None else None
+        if estate is not None and self.jurisdiction_id is not None:
+            estate_path = estate.jurisdiction.path
             if not estate_path.startswith(self.jurisdiction.path):
                 errors.setdefault("estate", []).append(_("The estate is outside the notice's jurisdiction."))
         if bool(self.content_type_id) != bool(self.object_id):
@@ -492,7 +493,8 @@ class DraftComment(TimeStampedModel):
         return f"{self.draft} #{self.pk}"
 
     def clean(self) -> None:
-        if self.section_id is not None and self.draft_id is not None and self.section.draft_id != self.draft_id:
+        section = self.section if self.section_id is not None else None
+        if section is not None and self.draft_id is not None and section.draft_id != self.draft_id:
             raise ValidationError({"section": _("The section is not part of this draft.")})
 
 
@@ -551,7 +553,8 @@ class Opinion(TimeStampedModel):
         return f"{self.estate} · {self.text[:20]}"
 
     def clean(self) -> None:
-        if self.building_id is not None and self.estate_id is not None and self.building.estate_id != self.estate_id:
+        building = self.building if self.building_id is not None else None
+        if building is not None and self.estate_id is not None and building.estate_id != self.estate_id:
             raise ValidationError({"building": _("The building is not in this estate.")})
         unknown = [i for i in self.items or [] if i not in ConditionItem.values]
         if unknown:

@@ -192,7 +192,8 @@ class NoticeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_object_type(self, obj: Notice) -> str:
-        return f"{obj.content_type.app_label}.{obj.content_type.model}" if obj.content_type_id else ""
+        content_type = obj.content_type if obj.content_type_id else None
+        return f"{content_type.app_label}.{content_type.model}" if content_type is not None else ""
 
 
 class NoticeCreateSerializer(serializers.Serializer):

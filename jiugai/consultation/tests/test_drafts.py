@@ -40,7 +40,11 @@ def guyuan_draft(office: Any, tree: Any, *, opens_at: dt.datetime | None = None,
         introduction="现向社会公开征求意见。",
         opens_at=opens_at,
         closes_at=opens_at + dt.timedelta(days=days),
-        sections=[("总体要求", "坚持循序渐进、重点改造。"), ("基本原则", "统筹谋划、严守政策规定。"), ("改造内容", "基础类、完善类、提升类。")],
+        sections=[
+            ("总体要求", "坚持循序渐进、重点改造。"),
+            ("基本原则", "统筹谋划、严守政策规定。"),
+            ("改造内容", "基础类、完善类、提升类。"),
+        ],
         email="yzqcsglj@163.com",
         email_subject=SUBJECT,
         postal_address="宁夏固原市原州区综合执法局",
@@ -81,6 +85,10 @@ def test_draft_with_sections_comment_and_summary(office: Any, tree: Any) -> None
     with pytest.raises(ValidationError) as exc:
         services.draft_summary_publish(actor=office, draft=draft, summary="汇总")
     assert exc.value.code == "pending"
+    client = Client()
+    client.force_login(office)
+    page = client.get(f"/consultation/drafts/{draft.pk}/").content.decode()
+    assert "建议增加充电桩" in page and 'data-testid="draft-summary-publish"' in page
     services.draft_comment_respond(actor=office, comment=on_section, adoption="adopted", response="已采纳")
     with pytest.raises(ValidationError):
         services.draft_comment_respond(actor=office, comment=whole, adoption="not_adopted")  # reason needed
@@ -90,7 +98,7 @@ def test_draft_with_sections_comment_and_summary(office: Any, tree: Any) -> None
     draft = services.draft_summary_publish(actor=office, draft=draft, summary="共收到意见3条，采纳1条。")
     assert draft.status == "summarised" and draft.summary_published_at is not None
     figures = draft.summary_figures
-    assert figures["total"] == 3
+    assert figures is not None and figures["total"] == 3
     assert figures["by_adoption"]["adopted"] == 1 and figures["by_adoption"]["partly"] == 1
     assert figures["by_channel"] == {"online": 2, "post": 1}
     by_section = {row["section"]: row["counts"] for row in figures["sections"]}
@@ -99,6 +107,7 @@ def test_draft_with_sections_comment_and_summary(office: Any, tree: Any) -> None
     with pytest.raises(ValidationError):
         services.draft_comment_respond(actor=office, comment=whole, adoption="adopted")  # final
 
+    assert "共收到意见3条，采纳1条。" in client.get(f"/consultation/drafts/{draft.pk}/").content.decode()
     page = Client().get(f"/b/d/{draft.public_id}/").content.decode()
     assert "共收到意见3条，采纳1条。" in page and 'data-testid="draft-figures"' in page
     assert "马某" not in page and "draft-comment-form" not in page

@@ -36,12 +36,14 @@ def seven_days(world: Any, tree: Any) -> None:
         jurisdiction=tree.district,
         effective_from=dt.date(2020, 1, 1),
         title="测试区",
-        values={"consultation.notice_days": {"value": 7, "source_title": "测试区公示办法", "source_reference": "第5条"}},
+        values={
+            "consultation.notice_days": {"value": 7, "source_title": "测试区公示办法", "source_reference": "第5条"}
+        },
     )
 
 
-def local(*args: int) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(*args))
+def local(year: int, month: int, day: int, hour: int = 0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(year, month, day, hour))
 
 
 def make_notice(world: Any, **kwargs: Any) -> Any:
@@ -145,14 +147,14 @@ def test_objection_blocks_gate_until_answered(world: Any, seven_days: None) -> N
         contact="13900001111",
         now=published_at + dt.timedelta(hours=2),
     )
-    services.notice_comment_submit(
-        notice=notice, kind="comment", text="支持", now=published_at + dt.timedelta(hours=3)
-    )
+    services.notice_comment_submit(notice=notice, kind="comment", text="支持", now=published_at + dt.timedelta(hours=3))
     notice.refresh_from_db()
     gate = selectors.notice_gate(notice)
     assert len(gate) == 1 and "1 objection" in gate[0]
     assert selectors.notice_gate(world.estate) == gate  # through the generic link
-    flow = Workflow("test", "name").add(world.estate.name, "next", roles=[Role.STREET_OFFICE], gates=[selectors.notice_gate])
+    flow = Workflow("test", "name").add(
+        world.estate.name, "next", roles=[Role.STREET_OFFICE], gates=[selectors.notice_gate]
+    )
     assert flow.blockers(world.estate, "next", world.east) == gate
     services.notice_comment_respond(actor=world.east, comment=objection, response="已增设20个车位，详见修改稿。")
     assert selectors.notice_gate(notice) == []
@@ -192,6 +194,8 @@ def test_staff_record_letter(world: Any, seven_days: None, client: Any) -> None:
     )
     comment.refresh_from_db()
     assert comment.responded_at is not None and comment.responded_by == world.community
+    page = client.get(f"/consultation/notices/{notice.pk}/").content.decode()
+    assert "来信：反对拆除车棚" in page and "车棚保留，原地翻新。" in page and 'data-testid="notice-gate"' in page
 
 
 # --- poster, pages, scoping ---------------------------------------------------------------------------
