@@ -188,6 +188,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One schema name per choice set that several serializers share.
+    "ENUM_NAME_OVERRIDES": {
+        "EligibilityEnum": "jiugai.inventory.choices.Eligibility",
+        "CommentChannelEnum": "jiugai.consultation.choices.CommentChannel",
+        "StaffCommentChannelEnum": ["email", "post", "in_person"],
+    },
 }
 
 # Background work: without a broker, tasks run in-process (embedded default).
