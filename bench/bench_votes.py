@@ -496,10 +496,16 @@ def paper_ballots_bulk_import(*, actor: Any, campaign: Any, rows: list[tuple[int
 
 
 def paper_rows(campaign: Any, rng: random.Random) -> list[tuple[int, str]]:
-    from jiugai.consultation.selectors import households_in_scope
+    from jiugai.consultation.selectors import head_key, households_in_scope
 
-    ids = list(households_in_scope(campaign=campaign).order_by("pk").values_list("pk", flat=True))
-    return [(pk, "yes" if rng.random() < 0.75 else rng.choice(ANSWERS[1:])) for pk in ids]
+    rows: list[tuple[int, str]] = []
+    per_owner: dict[str, str] = {}  # one owner of several units answers once for all of them
+    for household in households_in_scope(campaign=campaign).order_by("pk").only("pk", "owner_key", "developer_held"):
+        key = head_key(household)
+        if key not in per_owner:
+            per_owner[key] = "yes" if rng.random() < 0.75 else rng.choice(ANSWERS[1:])
+        rows.append((household.pk, per_owner[key]))
+    return rows
 
 
 def ballots_fingerprint(campaign_ids: list[int]) -> tuple[Any, ...]:
