@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from jiugai.core.exporting import Column, export_response
 
+from .choices import Eligibility
 from .models import Estate
 from .selectors import QUALITY_LABELS, latest_screenings_for, quality_badge
 
@@ -58,7 +59,9 @@ def estate_list_export(queryset: QuerySet[Estate], *, fmt: str) -> HttpResponse 
             lambda e: "；".join(str(QUALITY_LABELS.get(i.get("code"), i.get("code"))) for i in e.quality_issues or []),
         ),
     ]
-    rows = (e for chunk in _chunks(queryset.select_related("street", "jurisdiction")) for e in chunk)
+    rows = (
+        e for chunk in _chunks(queryset.select_related("street", "jurisdiction", "eligibility_status")) for e in chunk
+    )
     return export_response(rows=rows, columns=columns, filename=_stamped("estates"), fmt=fmt)
 
 
@@ -81,19 +84,28 @@ def reasons_text(reasons: Sequence[dict[str, Any]]) -> str:
 
 def screening_export(queryset: QuerySet[Estate], *, fmt: str) -> HttpResponse | StreamingHttpResponse | FileResponse:
     def rows() -> Iterator[dict[str, Any]]:
+        texts: dict[int, str] = {}  # decisions are shared by many estates: format each once
         for chunk in _chunks(queryset.select_related("street")):
             results = latest_screenings_for(e.pk for e in chunk)
             for e in chunk:
-                yield {"estate": e, "result": results.get(e.pk)}
+                result = results.get(e.pk)
+                if result is not None and result.decision_id not in texts:
+                    texts[result.decision_id] = reasons_text(result.reasons)
+                yield {
+                    "estate": e,
+                    "result": result,
+                    "outcome": result.get_outcome_display() if result else Eligibility.UNSCREENED.label,
+                    "reasons": texts[result.decision_id] if result else "",
+                }
 
     columns = [
         Column(_("Code"), "estate.code"),
         Column(_("Name"), "estate.name"),
         Column(_("Street"), "estate.street.name"),
         Column(_("Build year"), "estate.build_year"),
-        Column(_("Outcome"), "estate.get_eligibility_display"),
+        Column(_("Outcome"), "outcome"),
         Column(_("Policy date"), "result.policy_date"),
         Column(_("Screened at"), "result.screened_at"),
-        Column(_("Reasons"), lambda row: reasons_text(row["result"].reasons) if row["result"] else ""),
+        Column(_("Reasons"), "reasons"),
     ]
     return export_response(rows=rows(), columns=columns, filename=_stamped("screening"), fmt=fmt)

@@ -16,7 +16,7 @@ from jiugai.core.scoping import visible_to
 
 from .choices import ConditionItem, Eligibility, Severity
 from .models import Building, Estate, Household
-from .selectors import estates_with_condition
+from .selectors import estates_with_condition, with_eligibility
 
 
 def estate_search(queryset: QuerySet[Estate], text: str) -> QuerySet[Estate]:
@@ -92,7 +92,7 @@ class EstateFilter(django_filters.FilterSet):
         return estate_search(queryset, value)
 
     def filter_eligibility(self, queryset: QuerySet[Estate], name: str, value: str) -> QuerySet[Estate]:
-        return queryset.filter(eligibility="" if value == UNSCREENED else value)
+        return with_eligibility(queryset, "" if value == UNSCREENED else value)
 
     def filter_condition(self, queryset: QuerySet[Estate], name: str, value: Any) -> QuerySet[Estate]:
         # Item and minimum act together: applied once, when both are known (or the item alone: any problem).

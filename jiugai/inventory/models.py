@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiugai.accounts.models import Jurisdiction
@@ -79,14 +83,6 @@ class Estate(AuditedModel):
         default=True,
         help_text=_("Jiyuan ranks estates whose surroundings are not ready later"),
     )
-    eligibility = models.CharField(
-        _("eligibility"),
-        max_length=20,
-        choices=Eligibility.choices,
-        default=Eligibility.UNSCREENED,
-        blank=True,
-        db_index=True,
-    )
     quality_issues = models.JSONField(_("data-quality issues"), default=list, blank=True)
 
     scope_field = "jurisdiction"
@@ -99,6 +95,18 @@ class Estate(AuditedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def eligibility(self) -> str:
+        """The latest screening outcome ("" when never screened).
+
+        Read from the narrow EstateEligibility row: select_related("eligibility_status") in lists.
+        """
+        status = getattr(self, "eligibility_status", None)
+        return status.outcome if status is not None else Eligibility.UNSCREENED.value
+
+    def get_eligibility_display(self) -> str:
+        return str(Eligibility(self.eligibility).label)
 
 
 class Building(AuditedModel):
@@ -131,8 +139,10 @@ class Building(AuditedModel):
 class Household(AuditedModel):
     """A household (户): one dwelling unit and its owner(s); co-owners of one unit are one household."""
 
+    # No index of its own: the unique (building, stairwell, room) index starts with building_id and
+    # serves every look-up and join by building.
     building = models.ForeignKey(
-        Building, on_delete=models.CASCADE, related_name="households", verbose_name=_("building")
+        Building, on_delete=models.CASCADE, related_name="households", verbose_name=_("building"), db_index=False
     )
     stairwell = models.PositiveSmallIntegerField(_("stairwell"), default=1)
     floor = models.SmallIntegerField(_("floor"))
@@ -145,7 +155,6 @@ class Household(AuditedModel):
         _("owner identity key"),
         max_length=64,
         blank=True,
-        db_index=True,
         help_text=_("Same key for every unit of one owner (an owner of several units counts once)"),
     )
     developer_held = models.BooleanField(_("unsold, held by the developer"), default=False)
@@ -159,6 +168,9 @@ class Household(AuditedModel):
         verbose_name_plural = _("households")
         ordering = ["building", "stairwell", "floor", "room"]
         constraints = [models.UniqueConstraint(fields=["building", "stairwell", "room"], name="household_unique_room")]
+        # owner_key (a hex digest) is only ever compared for equality: a plain index, without the
+        # LIKE-pattern twin that db_index=True adds on PostgreSQL.
+        indexes = [models.Index(fields=["owner_key"], name="household_owner_key")]
 
     def __str__(self) -> str:
         return f"{self.building} {self.stairwell}-{self.room}"
@@ -207,16 +219,81 @@ class ConditionFinding(AuditedModel):
         return f"{self.get_item_display()}: {self.get_severity_display()}"
 
 
-class ScreeningResult(models.Model):
-    """The outcome of screening one estate for eligibility, with the reasons and the policy it used."""
+class ScreeningDecision(models.Model):
+    """One distinct screening decision (outcome and reasons), stored once however many estates share it.
 
-    estate = models.ForeignKey(Estate, on_delete=models.CASCADE, related_name="screenings", verbose_name=_("estate"))
-    screened_at = models.DateTimeField(_("screened at"), auto_now_add=True, db_index=True)
-    policy_date = models.DateField(_("policy date"))
-    outcome = models.CharField(_("outcome"), max_length=20, choices=Eligibility.choices)
+    A nation's estates fall into a few hundred distinct decisions; storing each once (keyed by the SHA-256
+    of its canonical JSON) keeps a screening of 220,000 estates to narrow rows.
+    """
+
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Eligibility.choices, blank=True)
     reasons = models.JSONField(_("reasons"), default=list)
+    digest = models.CharField(_("digest"), max_length=64, unique=True, help_text=_("SHA-256 of outcome and reasons"))
+
+    class Meta:
+        verbose_name = _("screening decision")
+        verbose_name_plural = _("screening decisions")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} ({self.digest[:12]})"
+
+
+class ScreeningRun(models.Model):
+    """One screening of a jurisdiction (or of one estate) under the policy in force on a date."""
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="screening_runs",
+        verbose_name=_("jurisdiction"),
+    )
+    policy_date = models.DateField(_("policy date"))
+    screened_at = models.DateTimeField(_("screened at"), default=timezone.now, db_index=True)
     screened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("screened by")
+    )
+    estates = models.PositiveIntegerField(_("estates"), default=0)
+    counts = models.JSONField(_("estates per outcome"), default=dict, blank=True)
+
+    scope_field = "jurisdiction"
+
+    class Meta:
+        verbose_name = _("screening run")
+        verbose_name_plural = _("screening runs")
+        ordering = ["-screened_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction or '—'} {self.policy_date}"
+
+
+# The two tables below get one row per estate per screening (220,000 for the nation), written in bulk
+# only by the screening service, with the run and the decisions it has just stored and the estates it has
+# just read. A database foreign-key constraint would check every row with a per-row trigger at commit
+# (about 5 µs each, seconds per screening), so they have none: on_delete is enforced by Django as usual.
+# See docs/adr/0003-screening-storage.md.
+
+
+class ScreeningResult(models.Model):
+    """The outcome of screening one estate in one run: the run says when and under which policy date,
+    the shared decision holds the outcome and its reasons."""
+
+    run = models.ForeignKey(
+        ScreeningRun, on_delete=models.CASCADE, db_constraint=False, related_name="results", verbose_name=_("run")
+    )
+    estate = models.ForeignKey(
+        Estate, on_delete=models.CASCADE, db_constraint=False, related_name="screenings", verbose_name=_("estate")
+    )
+    # Decisions are never deleted while used; no index keeps each run's bulk write narrow.
+    decision = models.ForeignKey(
+        ScreeningDecision,
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("decision"),
     )
 
     scope_field = "estate__jurisdiction"
@@ -224,10 +301,86 @@ class ScreeningResult(models.Model):
     class Meta:
         verbose_name = _("screening result")
         verbose_name_plural = _("screening results")
-        ordering = ["-screened_at", "-id"]
+        ordering = ["-id"]
 
     def __str__(self) -> str:
-        return f"{self.estate}: {self.get_outcome_display()}"
+        return f"{self.estate}: {self.decision.get_outcome_display()}"
+
+    @property
+    def outcome(self) -> str:
+        return self.decision.outcome
+
+    @property
+    def reasons(self) -> list[dict[str, Any]]:
+        return self.decision.reasons
+
+    @property
+    def policy_date(self) -> dt.date:
+        return self.run.policy_date
+
+    @property
+    def screened_at(self) -> dt.datetime:
+        return self.run.screened_at
+
+    def get_outcome_display(self) -> str:
+        return self.decision.get_outcome_display()
+
+
+class EstateEligibility(models.Model):
+    """An estate's latest screening outcome (one narrow row per screened estate).
+
+    Kept apart from the wide estate table so that screening a nation rewrites small rows with two indexes
+    instead of 220,000 wide estate rows with all of theirs; filters and lists join it.
+    """
+
+    estate = models.OneToOneField(
+        Estate,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        related_name="eligibility_status",
+        verbose_name=_("estate"),
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Eligibility.choices, blank=True)
+    # Not indexed, so re-screening with unchanged outcomes updates rows in place (PostgreSQL HOT updates,
+    # helped by the table's fillfactor of 50 set in its migration).
+    decision = models.ForeignKey(
+        ScreeningDecision,
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("decision"),
+    )
+    run = models.ForeignKey(
+        ScreeningRun,
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("run"),
+    )
+    screened_at = models.DateTimeField(_("screened at"))
+
+    scope_field = "estate__jurisdiction"
+
+    class Meta:
+        verbose_name = _("estate eligibility")
+        verbose_name_plural = _("estate eligibilities")
+        ordering = ["estate"]
+        # A plain index (no second pattern-matching index, which db_index adds on PostgreSQL).
+        indexes = [models.Index(fields=["outcome"], name="estate_eligibility_outcome_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.estate_id}: {self.get_outcome_display()}"
+
+    @property
+    def reasons(self) -> list[dict[str, Any]]:
+        return self.decision.reasons
+
+    @property
+    def policy_date(self) -> dt.date:
+        return self.run.policy_date
 
 
 class ImportJob(TimeStampedModel):

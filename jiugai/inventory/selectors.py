@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from jiugai.accounts.choices import Level
@@ -31,7 +31,17 @@ from jiugai.rules.decision import Decision, Source
 from jiugai.rules.eligibility import EXCLUSIONS
 
 from .choices import ConditionItem, Eligibility, Severity
-from .models import Building, ConditionFinding, ConditionSurvey, Estate, Household, RenovationArea, ScreeningResult
+from .models import (
+    Building,
+    ConditionFinding,
+    ConditionSurvey,
+    Estate,
+    EstateEligibility,
+    Household,
+    RenovationArea,
+    ScreeningDecision,
+    ScreeningResult,
+)
 
 # Labels for the issue codes of jiugai/rules/data_quality.py, shown instead of the rule's English text.
 QUALITY_LABELS: dict[str, Any] = {
@@ -67,13 +77,13 @@ CATEGORY_LABELS: dict[str, Any] = {
     "missing": _("Missing fact"),
 }
 
+# Screening rows are tuples in this order (tuples read about twice as fast as dicts for a nation).
 ESTATE_SCREENING_FIELDS = (
     "id",
     "completed_on",
     "build_year",
     "central_funded_year",
     "stated_households",
-    "eligibility",
     "jurisdiction__path",
     *EXCLUSIONS,
 )
@@ -84,13 +94,22 @@ ESTATE_SCREENING_FIELDS = (
 
 
 def estate_list(*, user: Any) -> QuerySet[Estate]:
-    """The estates `user` may see, with their street and community."""
-    return visible_to(user, Estate.objects.select_related("street", "jurisdiction"))
+    """The estates `user` may see, with their street, community and latest screening outcome."""
+    return visible_to(user, Estate.objects.select_related("street", "jurisdiction", "eligibility_status"))
 
 
 def estate_get(*, user: Any, pk: int) -> Estate:
     """One estate `user` may see; 404 otherwise."""
-    return get_visible_or_404(user, Estate.objects.select_related("street", "jurisdiction", "area"), pk=pk)
+    return get_visible_or_404(
+        user, Estate.objects.select_related("street", "jurisdiction", "area", "eligibility_status"), pk=pk
+    )
+
+
+def with_eligibility(queryset: QuerySet[Estate], outcome: str) -> QuerySet[Estate]:
+    """Estates whose latest screening outcome is `outcome` ("" also matches estates never screened)."""
+    if outcome == Eligibility.UNSCREENED:
+        return queryset.filter(Q(eligibility_status__isnull=True) | Q(eligibility_status__outcome=""))
+    return queryset.filter(eligibility_status__outcome=outcome)
 
 
 def jurisdiction_for_user(*, user: Any, code: str | None = None) -> Jurisdiction | None:
@@ -114,19 +133,24 @@ def latest_survey(estate: Estate) -> ConditionSurvey | None:
 
 
 def latest_screening(estate: Estate) -> ScreeningResult | None:
-    return estate.screenings.select_related("screened_by").order_by("-screened_at", "-id").first()
+    return estate.screenings.select_related("run__screened_by", "decision").order_by("-id").first()
 
 
-def latest_screenings_for(estate_ids: Iterable[int]) -> dict[int, ScreeningResult]:
-    """The newest screening result of each of the given estates (for one page of a list)."""
-    ids = list(estate_ids)
-    newest = (
-        ScreeningResult.objects.filter(estate_id__in=ids)
-        .values("estate_id")
-        .annotate(last=Max("id"))
-        .values_list("last", flat=True)
-    )
-    return {r.estate_id: r for r in ScreeningResult.objects.filter(id__in=list(newest))}
+def screening_history(estate: Estate) -> QuerySet[ScreeningResult]:
+    """Every screening of the estate, newest first."""
+    return estate.screenings.select_related("run__screened_by", "decision").order_by("-id")
+
+
+def latest_screenings_for(estate_ids: Iterable[int]) -> dict[int, EstateEligibility]:
+    """The latest outcome, reasons and run of each of the given estates (for one chunk or page of a list).
+
+    Decisions are shared by many estates, so each is read once rather than joined into every row.
+    """
+    statuses = list(EstateEligibility.objects.filter(estate_id__in=list(estate_ids)).select_related("run"))
+    decisions = ScreeningDecision.objects.in_bulk({s.decision_id for s in statuses})
+    for status in statuses:
+        status.decision = decisions[status.decision_id]
+    return {s.estate_id: s for s in statuses}
 
 
 def latest_surveys_queryset() -> QuerySet[ConditionSurvey]:
@@ -156,12 +180,12 @@ def _estates_under(jurisdiction: Jurisdiction) -> QuerySet[Estate]:
     return Estate.objects.filter(jurisdiction__path__startswith=jurisdiction.path)
 
 
-def screening_rows(queryset: QuerySet[Estate]) -> list[dict[str, Any]]:
-    """The facts the eligibility rule needs, as plain rows (fast for whole jurisdictions)."""
-    return list(queryset.order_by().values(*ESTATE_SCREENING_FIELDS))
+def screening_rows(queryset: QuerySet[Estate]) -> list[tuple[Any, ...]]:
+    """The facts the eligibility rule needs, as plain tuples in ESTATE_SCREENING_FIELDS order."""
+    return list(queryset.order_by().values_list(*ESTATE_SCREENING_FIELDS))
 
 
-def screening_rows_under(jurisdiction: Jurisdiction) -> list[dict[str, Any]]:
+def screening_rows_under(jurisdiction: Jurisdiction) -> list[tuple[Any, ...]]:
     return screening_rows(_estates_under(jurisdiction))
 
 
@@ -464,12 +488,12 @@ def plan_totals_checks(
 def screening_estates(
     *, user: Any, outcome: str | None = None, street: str | None = None, jurisdiction: Jurisdiction | None = None
 ) -> QuerySet[Estate]:
-    """Visible estates with their latest outcome (Estate.eligibility), narrowed by outcome and street code."""
+    """Visible estates with their latest outcome (EstateEligibility), narrowed by outcome and street code."""
     qs = estate_list(user=user)
     if jurisdiction is not None:
         qs = qs.filter(jurisdiction__path__startswith=jurisdiction.path)
     if outcome is not None and outcome in Eligibility.values:
-        qs = qs.filter(eligibility=outcome)
+        qs = with_eligibility(qs, outcome)
     if street:
         qs = qs.filter(street__code=street)
     return qs
@@ -478,29 +502,47 @@ def screening_estates(
 def screening_report_rows(jurisdiction: Jurisdiction) -> list[dict[str, Any]]:
     """Each estate under `jurisdiction` with its latest outcome and reasons (for the command line)."""
     estates = list(
-        _estates_under(jurisdiction).order_by("code").values("id", "code", "name", "eligibility", "street__name")
+        _estates_under(jurisdiction)
+        .order_by("code")
+        .values(
+            "code",
+            "name",
+            "street__name",
+            "eligibility_status__outcome",
+            "eligibility_status__decision_id",
+            "eligibility_status__run__policy_date",
+        )
     )
-    results: dict[int, ScreeningResult] = {}
-    for start in range(0, len(estates), 10_000):
-        results.update(latest_screenings_for(e["id"] for e in estates[start : start + 10_000]))
+    decisions = dict(
+        ScreeningDecision.objects.filter(
+            id__in={e["eligibility_status__decision_id"] for e in estates} - {None}
+        ).values_list("id", "reasons")
+    )
     rows = []
     for e in estates:
-        result = results.get(e["id"])
+        policy_date = e["eligibility_status__run__policy_date"]
         rows.append(
             {
                 "code": e["code"],
                 "name": e["name"],
                 "street": e["street__name"],
-                "outcome": e["eligibility"],
-                "policy_date": result.policy_date.isoformat() if result else None,
-                "reasons": result.reasons if result else [],
+                "outcome": e["eligibility_status__outcome"] or "",
+                "policy_date": policy_date.isoformat() if policy_date else None,
+                "reasons": decisions.get(e["eligibility_status__decision_id"], []),
             }
         )
     return rows
 
 
 def screening_counts(queryset: QuerySet[Estate]) -> dict[str, int]:
-    counts = dict(queryset.order_by().values("eligibility").annotate(n=Count("id")).values_list("eligibility", "n"))
+    counts: Counter[str] = Counter()
+    for outcome, n in (
+        queryset.order_by()
+        .values("eligibility_status__outcome")
+        .annotate(n=Count("id"))
+        .values_list("eligibility_status__outcome", "n")
+    ):
+        counts[outcome or ""] += n
     return {value: counts.get(value, 0) for value in Eligibility.values}
 
 
@@ -562,16 +604,24 @@ def estate_geojson(queryset: QuerySet[Estate], *, limit: int = 20_000) -> dict[s
     rows = (
         queryset.order_by()
         .exclude(latitude__isnull=True, boundary__isnull=True)
-        .values("id", "code", "name", "latitude", "longitude", "boundary", "eligibility", "build_year", "street__name")[
-            :limit
-        ]
+        .values(
+            "id",
+            "code",
+            "name",
+            "latitude",
+            "longitude",
+            "boundary",
+            "eligibility_status__outcome",
+            "build_year",
+            "street__name",
+        )[:limit]
     )
     for row in rows:
         properties = {
             "id": row["id"],
             "code": row["code"],
             "name": row["name"],
-            "eligibility": row["eligibility"],
+            "eligibility": row["eligibility_status__outcome"] or "",
             "build_year": row["build_year"],
             "street": row["street__name"],
         }

@@ -7,7 +7,7 @@ import functools
 import hashlib
 import json
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -35,7 +35,16 @@ from jiugai.rules.policy import Policy
 
 from . import selectors
 from .choices import Eligibility, ManagementStatus, Structure
-from .models import Building, Estate, Household, RenovationArea, ScreeningResult
+from .models import (
+    Building,
+    Estate,
+    EstateEligibility,
+    Household,
+    RenovationArea,
+    ScreeningDecision,
+    ScreeningResult,
+    ScreeningRun,
+)
 
 
 def owner_key_for(id_number: str) -> str:
@@ -150,24 +159,68 @@ def building_create(
     return building
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.cache
+def _region_years(region: str) -> tuple[tuple[int, int], ...]:
+    """The years in which a 6-digit region code was assigned, from stdnum's table: () when never.
+
+    Looked up once per region (the table is loaded once); the answer is the same as
+    ``stdnum.cn.ric.get_birth_place`` gives, except that a code whose province exists but whose
+    county does not is simply not valid (stdnum raises KeyError there).
+    """
+    from stdnum import numdb
+
+    info = {key: value for _part, props in numdb.get("cn/loc").info(region) for key, value in props.items()}
+    county = info.get("county")
+    if not county:
+        return ()
+    years: list[tuple[int, int]] = []
+    for name in county.split(","):
+        if not name.startswith("["):
+            return ((0, 9999),)
+        start, end = name[1:].split("]")[0].split("-")
+        years.append((int(start) if start else 0, int(end) if end else 9999))
+    return tuple(years)
+
+
+@functools.lru_cache(maxsize=65536)
 def _birth_place_valid(region: str, year: int) -> bool:
-    sample = f"{region}{year}0101001"
-    return ric.is_valid(sample + ric.calc_check_digit(sample + "0"))
+    """Whether the region code was in use in the birth year (a dictionary look-up after the first call per region)."""
+    return any(start <= year <= end for start, end in _region_years(region))
 
 
 def id_number_valid(number: str) -> bool:
-    """stdnum's resident-ID check (length, checksum, birth date, birth place valid in the birth year), cached by place."""
-    try:
-        # Clean input (the common case in bulk imports) skips stdnum's slow character-by-character compact.
-        if len(number) != 18 or not number.isalnum():
-            number = ric.compact(number)
-        if len(number) != 18 or not number[:17].isdigit() or number[-1] != ric.calc_check_digit(number):
-            return False
-        born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except Exception:  # noqa: BLE001 - any stdnum failure means "not valid"
+    """stdnum's resident-ID check (length, checksum, birth date, birth place valid in the birth year).
+
+    Clean 18-character input (the common case in bulk imports) is checked here without stdnum's
+    slow character-by-character clean-up; anything else goes through ``ric.compact`` first.
+    """
+    if len(number) == 18 and number.isalnum() and number.isascii():
+        number = number.upper()
+    else:
+        number = ric.compact(number)
+    if len(number) != 18 or not number[:17].isdigit() or not number[:17].isascii():
         return False
-    return _birth_place_valid(number[:6], born.year)
+    check = (1 - 2 * int(number[:17], 13)) % 11  # ISO 7064 MOD 11-2, as stdnum computes it
+    if number[17] != ("X" if check == 10 else str(check)):
+        return False
+    year = _birth_year(number[6:14])
+    return year != 0 and _birth_place_valid(number[:6], year)
+
+
+_BIRTH_YEARS: dict[str, int] = {}
+
+
+def _birth_year(digits: str) -> int:
+    """The year of a YYYYMMDD birth date, 0 when it is no real date (remembered: a file has few distinct dates)."""
+    year = _BIRTH_YEARS.get(digits)
+    if year is None:
+        try:
+            year = dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8])).year
+        except ValueError:
+            year = 0
+        if len(_BIRTH_YEARS) < 100_000:
+            _BIRTH_YEARS[digits] = year
+    return year
 
 
 def _household_check(household: Household) -> None:
@@ -381,29 +434,33 @@ class _PolicyFinder:
         return self.base
 
 
-def _screen_rows(rows: list[dict[str, Any]], policy_for: Any) -> list[tuple[int, str, list[dict[str, Any]]]]:
-    """(estate id, outcome, reasons JSON) per row; identical facts under one policy are decided once."""
-    decided: dict[tuple[Any, ...], tuple[str, list[dict[str, Any]]]] = {}
-    results = []
+# One distinct decision: (outcome, reasons JSON).
+DecisionData = tuple[str, list[dict[str, Any]]]
+
+
+def _screen_rows(rows: list[tuple[Any, ...]], policy_for: Any) -> tuple[list[DecisionData], list[int]]:
+    """Decide each row (a tuple in ESTATE_SCREENING_FIELDS order); identical facts under one policy are
+    decided once. Returns the distinct decisions and, per row, the index of its decision in that list."""
+    index_of: dict[tuple[Any, ...], int] = {}
+    decisions: list[DecisionData] = []
+    chosen: list[int] = []
+    policies: dict[str, Policy] = {}
     for row in rows:
-        policy = policy_for(row["jurisdiction__path"])
-        key = (
-            id(policy),
-            row["completed_on"],
-            row["build_year"],
-            row["central_funded_year"],
-            *(row[flag] for flag in EXCLUSIONS),
-        )
-        found = decided.get(key)
+        _pk, completed_on, build_year, central_funded_year, _households, path, *flags = row
+        policy = policies.get(path)
+        if policy is None:
+            policy = policies[path] = policy_for(path)
+        key = (id(policy), completed_on, build_year, central_funded_year, *flags)
+        found = index_of.get(key)
         if found is None:
-            if row["completed_on"] is None and row["build_year"] is None:
-                found = (Eligibility.UNSCREENED.value, MISSING_COMPLETION)
+            if completed_on is None and build_year is None:
+                data: DecisionData = (Eligibility.UNSCREENED.value, MISSING_COMPLETION)
             else:
                 facts = EstateFacts(
-                    completed_on=row["completed_on"],
-                    build_year=row["build_year"],
-                    central_funded_year=row["central_funded_year"],
-                    **{flag: bool(row[flag]) for flag in EXCLUSIONS},
+                    completed_on=completed_on,
+                    build_year=build_year,
+                    central_funded_year=central_funded_year,
+                    **{flag: bool(value) for flag, value in zip(EXCLUSIONS, flags, strict=True)},
                 )
                 try:
                     decision = eligibility_decide(facts, policy)
@@ -411,106 +468,178 @@ def _screen_rows(rows: list[dict[str, Any]], policy_for: Any) -> list[tuple[int,
                     raise ValidationError(
                         _("The policy profile cannot screen estates: %(problem)s") % {"problem": exc.message}
                     ) from exc
-                found = (decision.outcome, [_reason_json(r) for r in decision.reasons])
-            decided[key] = found
-        results.append((row["id"], found[0], found[1]))
-    return results
+                data = (decision.outcome, [_reason_json(r) for r in decision.reasons])
+            found = index_of[key] = len(decisions)
+            decisions.append(data)
+        chosen.append(found)
+    return decisions, chosen
 
 
-def _copy_results(
-    results: list[tuple[int, str, list[dict[str, Any]]]],
-    changed: dict[str, list[int]],
-    *,
-    on: dt.date,
-    by: int | None,
-) -> str:
-    """PostgreSQL: stream the results in with COPY, each distinct reasons list encoded once.
+def decision_digest(outcome: str, reasons: list[dict[str, Any]]) -> str:
+    """SHA-256 of the canonical JSON of a decision: equal outcome and reasons, equal digest."""
+    canonical = json.dumps(
+        {"outcome": outcome, "reasons": reasons}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
-    bulk_create binds every JSON document as a parameter, which costs seconds per 100,000 rows; COPY
-    of pre-encoded text is an order of magnitude faster. Returns the batch's shared screened_at.
+
+def screening_decisions_store(decisions: Sequence[DecisionData]) -> list[int]:
+    """Store each distinct decision once (existing ones are reused); their ids, in the given order."""
+    digests = [decision_digest(outcome, reasons) for outcome, reasons in decisions]
+    ScreeningDecision.objects.bulk_create(
+        [
+            ScreeningDecision(outcome=outcome, reasons=reasons, digest=digest)
+            for (outcome, reasons), digest in zip(decisions, digests, strict=True)
+        ],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+    ids: dict[str, int] = {}
+    for start in range(0, len(digests), 500):
+        ids.update(
+            ScreeningDecision.objects.filter(digest__in=digests[start : start + 500]).values_list("digest", "id")
+        )
+    return [ids[digest] for digest in digests]
+
+
+def _write_results_postgresql(run: ScreeningRun, estate_ids: list[int], decision_ids: list[int]) -> None:
+    """PostgreSQL: COPY the narrow results in, then upsert each estate's latest outcome from them.
+
+    COPY of three integers per estate is far cheaper than binding parameters; the upsert reads the run's
+    results back (by the run index) and rewrites only the narrow EstateEligibility rows.
     """
-    now = timezone.now()
-    table = ScreeningResult._meta.db_table
-    # COPY text format: tab-separated, \N for NULL, backslashes escaped (JSON escapes tabs and newlines).
-    head = f"\t{now.isoformat()}\t{on.isoformat()}\t"
-    tail = f"\t{by}\n" if by is not None else "\t\\N\n"
-    encoded: dict[int, str] = {}
+    results = ScreeningResult._meta.db_table
+    statuses = EstateEligibility._meta.db_table
+    decisions = ScreeningDecision._meta.db_table
+    run_id = run.pk
     with connection.cursor() as wrapper:
         cursor = wrapper.cursor
-        columns = "estate_id, screened_at, policy_date, outcome, reasons, screened_by_id"
-        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        with cursor.copy(f"COPY {results} (run_id, estate_id, decision_id) FROM STDIN") as copy:
             lines: list[str] = []
-            for pk, outcome, reasons in results:
-                text = encoded.get(id(reasons))
-                if text is None:
-                    text = encoded[id(reasons)] = json.dumps(reasons, ensure_ascii=False).replace("\\", "\\\\")
-                lines.append(f"{pk}{head}{outcome}\t{text}{tail}")
-                if len(lines) >= 5000:
+            for estate_id, decision_id in zip(estate_ids, decision_ids, strict=True):
+                lines.append(f"{run_id}\t{estate_id}\t{decision_id}\n")
+                if len(lines) >= 10_000:
                     copy.write("".join(lines))
                     lines.clear()
             if lines:
                 copy.write("".join(lines))
-        # Each estate's denormalised outcome where it changed, one statement per outcome.
-        update = f"UPDATE {Estate._meta.db_table} SET eligibility = %s WHERE id = ANY(%s)"  # noqa: S608 - model's table
-        for outcome, ids in changed.items():
-            cursor.execute(update, [outcome, ids])
-    return now.isoformat()
+        cursor.execute(
+            f"INSERT INTO {statuses} (estate_id, outcome, decision_id, run_id, screened_at) "  # noqa: S608 - models' tables
+            f"SELECT r.estate_id, d.outcome, r.decision_id, r.run_id, %s FROM {results} r "
+            f"JOIN {decisions} d ON d.id = r.decision_id WHERE r.run_id = %s "
+            "ON CONFLICT (estate_id) DO UPDATE SET outcome = EXCLUDED.outcome, decision_id = EXCLUDED.decision_id, "
+            "run_id = EXCLUDED.run_id, screened_at = EXCLUDED.screened_at",
+            [run.screened_at, run_id],
+        )
 
 
-def _write_screening(
-    results: list[tuple[int, str, list[dict[str, Any]]]], rows: list[dict[str, Any]], *, on: dt.date, actor: Any
+def _write_results_orm(
+    run: ScreeningRun, estate_ids: list[int], decision_ids: list[int], outcomes: dict[int, str]
 ) -> None:
-    screened_by = actor if getattr(actor, "pk", None) else None
-    previous = {row["id"]: row["eligibility"] for row in rows}
-    by_outcome: dict[str, list[int]] = defaultdict(list)
-    for pk, outcome, _reasons in results:
-        if previous.get(pk) != outcome:
-            by_outcome[outcome].append(pk)
-    if connection.vendor == "postgresql":
-        _copy_results(results, by_outcome, on=on, by=screened_by.pk if screened_by is not None else None)
-        return
+    """Other databases (SQLite): bulk inserts, and an upsert of each estate's latest outcome."""
     ScreeningResult.objects.bulk_create(
         (
-            ScreeningResult(estate_id=pk, policy_date=on, outcome=outcome, reasons=reasons, screened_by=screened_by)
-            for pk, outcome, reasons in results
+            ScreeningResult(run=run, estate_id=estate_id, decision_id=decision_id)
+            for estate_id, decision_id in zip(estate_ids, decision_ids, strict=True)
         ),
         batch_size=5000,
     )
-    for outcome, ids in by_outcome.items():
-        for start in range(0, len(ids), 10_000):
-            Estate.objects.filter(pk__in=ids[start : start + 10_000]).update(eligibility=outcome)
+    EstateEligibility.objects.bulk_create(
+        (
+            EstateEligibility(
+                estate_id=estate_id,
+                outcome=outcomes[decision_id],
+                decision_id=decision_id,
+                run=run,
+                screened_at=run.screened_at,
+            )
+            for estate_id, decision_id in zip(estate_ids, decision_ids, strict=True)
+        ),
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["estate"],
+        update_fields=["outcome", "decision", "run", "screened_at"],
+    )
+
+
+def _write_screening(
+    *,
+    jurisdiction: Jurisdiction,
+    rows: list[tuple[Any, ...]],
+    decisions: list[DecisionData],
+    chosen: list[int],
+    on: dt.date,
+    actor: Any,
+    counts: dict[str, int],
+) -> ScreeningRun:
+    """One run row, each distinct decision stored once, one narrow result per estate, latest outcomes upserted."""
+    run = ScreeningRun(
+        jurisdiction=jurisdiction,
+        policy_date=on,
+        screened_by=actor if getattr(actor, "pk", None) else None,
+        estates=len(rows),
+        counts=counts,
+    )
+    run.full_clean()
+    run.save()
+    stored = screening_decisions_store(decisions)
+    estate_ids = [row[0] for row in rows]
+    decision_ids = [stored[i] for i in chosen]
+    if connection.vendor == "postgresql":
+        _write_results_postgresql(run, estate_ids, decision_ids)
+    else:
+        outcomes = {stored[i]: outcome for i, (outcome, _reasons) in enumerate(decisions)}
+        _write_results_orm(run, estate_ids, decision_ids, outcomes)
+    return run
+
+
+def _outcome_counts(decisions: list[DecisionData], chosen: list[int]) -> dict[str, int]:
+    per_decision = Counter(chosen)
+    counts: Counter[str] = Counter()
+    for index, n in per_decision.items():
+        counts[decisions[index][0]] += n
+    return {value: counts.get(value, 0) for value in Eligibility.values}
 
 
 @transaction.atomic
 def estate_screen(*, estate: Estate, on: dt.date | None = None, actor: Any = None) -> ScreeningResult:
-    """Screen one estate under the policy in force for its jurisdiction on `on` (today by default)."""
+    """Screen one estate under the policy in force for its jurisdiction on `on` (today by default).
+
+    Written through the same structures as a jurisdiction's screening: a run of one estate, the shared
+    decision, a result, and the estate's latest outcome.
+    """
     day = on or timezone.localdate()
     rows = selectors.screening_rows(Estate.objects.filter(pk=estate.pk))
     policy = effective_policy(jurisdiction=estate.jurisdiction, on=day)
-    [(pk, outcome, reasons)] = _screen_rows(rows, lambda _path: policy)
-    result = ScreeningResult(estate=estate, policy_date=day, outcome=outcome, reasons=reasons)
-    if getattr(actor, "pk", None):
-        result.screened_by = actor
-    result.full_clean(exclude=["outcome"] if not outcome else None)
-    result.save()
-    if estate.eligibility != outcome:
-        Estate.objects.filter(pk=pk).update(eligibility=outcome)
-        estate.eligibility = outcome
+    decisions, chosen = _screen_rows(rows, lambda _path: policy)
+    outcome = decisions[chosen[0]][0]
+    run = _write_screening(
+        jurisdiction=estate.jurisdiction,
+        rows=rows,
+        decisions=decisions,
+        chosen=chosen,
+        on=day,
+        actor=actor,
+        counts=_outcome_counts(decisions, chosen),
+    )
+    result = ScreeningResult.objects.select_related("run", "decision", "estate").get(run=run, estate=estate)
+    estate.eligibility_status = EstateEligibility.objects.select_related("decision", "run").get(estate=estate)
     audit_entry_append(
         action="inventory.screened",
         obj=estate,
         actor=actor,
         jurisdiction_code=estate.jurisdiction.code,
-        payload={"policy_date": day.isoformat(), "outcome": outcome, "estates": 1},
+        payload={"policy_date": day.isoformat(), "outcome": outcome, "estates": 1, "run": run.pk},
     )
     return result
 
 
-def _households_by_outcome(rows: list[dict[str, Any]], results: list[tuple[int, str, Any]]) -> dict[str, int]:
-    stated = {row["id"]: row["stated_households"] or 0 for row in rows}
+def _households_by_outcome(
+    rows: list[tuple[Any, ...]], decisions: list[DecisionData], chosen: list[int]
+) -> dict[str, int]:
     totals: Counter[str] = Counter()
-    for pk, outcome, _reasons in results:
-        totals[outcome] += stated.get(pk, 0)
+    for row, index in zip(rows, chosen, strict=True):
+        totals[decisions[index][0]] += row[4] or 0
     return {value: totals.get(value, 0) for value in Eligibility.values}
 
 
@@ -520,30 +649,38 @@ def jurisdiction_screen(
 ) -> ScreeningSummary:
     """Screen every estate under `jurisdiction`: facts read as plain rows, decided in Python, written in bulk.
 
-    Each estate gets a ScreeningResult with its reasons and its denormalised Estate.eligibility; one
-    audit entry "inventory.screened" records the counts.
+    One ScreeningRun records the screening; each estate gets a narrow ScreeningResult pointing at its
+    (shared) ScreeningDecision, and its EstateEligibility row holds the latest outcome. One audit entry
+    "inventory.screened" records the counts.
     """
     started = time.perf_counter()
     day = on or timezone.localdate()
     policy_for = _PolicyFinder(jurisdiction, day)
     rows = selectors.screening_rows_under(jurisdiction)
-    results = _screen_rows(rows, policy_for)
-    _write_screening(results, rows, on=day, actor=actor)
-    counts = Counter(outcome for _pk, outcome, _reasons in results)
+    decisions, chosen = _screen_rows(rows, policy_for)
     cap = policy_for.base.get("eligibility.post2000_household_cap")
     summary = ScreeningSummary(
         jurisdiction=jurisdiction.code,
         policy_date=day,
-        estates=len(results),
-        counts={value: counts.get(value, 0) for value in Eligibility.values},
-        households=_households_by_outcome(rows, results),
+        estates=len(rows),
+        counts=_outcome_counts(decisions, chosen),
+        households=_households_by_outcome(rows, decisions, chosen),
         post2000_household_cap=f"{cap.numerator}/{cap.denominator}" if cap is not None else None,
+    )
+    run = _write_screening(
+        jurisdiction=jurisdiction,
+        rows=rows,
+        decisions=decisions,
+        chosen=chosen,
+        on=day,
+        actor=actor,
+        counts=summary.counts,
     )
     summary.seconds = round(time.perf_counter() - started, 3)
     audit_entry_append(
         action="inventory.screened",
         actor=actor,
         jurisdiction_code=jurisdiction.code,
-        payload={k: v for k, v in summary.as_dict().items() if k != "seconds"},
+        payload={**{k: v for k, v in summary.as_dict().items() if k != "seconds"}, "run": run.pk},
     )
     return summary

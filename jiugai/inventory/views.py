@@ -91,6 +91,7 @@ def estate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "records": change_records_for(estate)[:100],
             "survey": selectors.latest_survey(estate),
             "screening": selectors.latest_screening(estate),
+            "screening_history": selectors.screening_history(estate)[1:11],
             "badge": selectors.quality_badge(estate.quality_issues),
             "issues": selectors.quality_issue_rows(estate.quality_issues),
             "can_screen": can(request.user, "inventory.screen"),

@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from jiugai.inventory.choices import Eligibility
 from jiugai.inventory.models import Building, Estate, Household, ScreeningResult
 from jiugai.inventory.permissions import personal_data_for
 from jiugai.inventory.selectors import quality_badge
@@ -13,6 +14,9 @@ class EstateSerializer(serializers.ModelSerializer):
     jurisdiction: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     street: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     street_name = serializers.CharField(source="street.name", read_only=True)
+    eligibility = serializers.ChoiceField(
+        choices=Eligibility.choices, read_only=True, help_text="latest screening outcome; empty when not screened"
+    )
     quality = serializers.SerializerMethodField()
 
     class Meta:
@@ -102,11 +106,18 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
 
 class ScreeningResultSerializer(serializers.ModelSerializer):
+    """One estate's screening: when and under which policy date (its run), outcome and reasons (its decision)."""
+
     estate_code = serializers.CharField(source="estate.code", read_only=True)
+    run = serializers.IntegerField(source="run_id", read_only=True)
+    screened_at = serializers.DateTimeField(source="run.screened_at", read_only=True)
+    policy_date = serializers.DateField(source="run.policy_date", read_only=True)
+    outcome = serializers.ChoiceField(source="decision.outcome", choices=Eligibility.choices, read_only=True)
+    reasons = serializers.JSONField(source="decision.reasons", read_only=True)
 
     class Meta:
         model = ScreeningResult
-        fields = ["id", "estate", "estate_code", "screened_at", "policy_date", "outcome", "reasons"]
+        fields = ["id", "run", "estate", "estate_code", "screened_at", "policy_date", "outcome", "reasons"]
 
 
 class ScreeningRequestSerializer(serializers.Serializer):

@@ -47,7 +47,7 @@ class ScopedReadOnlyViewSet(ApiDefaults, viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(list=extend_schema(summary="Estates"), retrieve=extend_schema(summary="One estate"))
 class EstateViewSet(ScopedReadOnlyViewSet):
-    queryset = Estate.objects.select_related("street", "jurisdiction")
+    queryset = Estate.objects.select_related("street", "jurisdiction", "eligibility_status")
     serializer_class = EstateSerializer
     filterset_class = EstateFilter
     ordering_fields = ["name", "build_year", "code"]

@@ -13,6 +13,8 @@ import contextlib
 import datetime as dt
 import io
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from hashlib import sha256
 from typing import Any
 
 from django.conf import settings
@@ -30,9 +32,8 @@ from jiugai.core.text import pinyin_key
 
 from ..choices import ImportStatus
 from ..models import Building, ConditionFinding, ConditionSurvey, Estate, Household, ImportJob
-from ..services import owner_key_for
 from . import columns as c
-from .reader import FileProblem, Problem, read_workbook
+from .reader import FileProblem, Problem, SheetData, read_workbook
 from .validation import Report, Row, import_validate
 
 BATCH = 2000
@@ -75,11 +76,26 @@ class ImportAborted(Exception):
         self.problems = problems
 
 
+@dataclass
+class _HouseholdState:
+    """What the household writer keeps between chunks."""
+
+    fields: list[str]
+    buildings: dict[tuple[int, str], int]
+    existing: dict[tuple[int, int, str], tuple[Any, ...]]
+    compare: list[int]
+    sink: Callable[[list[tuple[Any, ...]]], None]
+    estate_pk: dict[str, int] = field(default_factory=dict)
+    changed: list[Household] = field(default_factory=list)
+    created: int = 0
+    rows: int = 0
+
+
 def _value(model: type[Any], key: str, value: Any) -> Any:
     """A blank cell means the field's default (or empty) value."""
     if value is None:
-        field = model._meta.get_field(key)
-        return None if field.null else field.get_default()
+        model_field = model._meta.get_field(key)
+        return None if model_field.null else model_field.get_default()
     return value
 
 
@@ -124,23 +140,31 @@ def _progress_writer(job: ImportJob, *, offset: float = 0, scale: float = 1.0) -
 
 
 class Writer:
-    """Writes the rows of a clean report; call inside a transaction."""
+    """Writes the rows of a clean file; call inside a transaction.
+
+    Either `run()` on a report validated beforehand, or hand the writer to validation as its sink
+    (`import_validate(sink=...)`): estates and buildings are written once they are clean, and
+    households stream into the database chunk by chunk while later chunks are still being checked.
+    """
 
     def __init__(
         self,
         *,
-        report: Report,
         resolutions: Mapping[str, str],
+        report: Report | None = None,
         progress: Callable[[int], None] | None = None,
     ) -> None:
-        self.report = report
+        self.report = report or Report()
+        self.resolutions = resolutions
         self.progress = progress
-        self.merges = self._merges(resolutions)
+        self.merges: dict[str, str] = {}
         self.counts: dict[str, dict[str, int]] = {}
         self.problems: list[Problem] = []
         self.estates: dict[str, Estate] = {}
         self.written = 0
         self.now = timezone.now()
+        self._stack = contextlib.ExitStack()
+        self._household_state: _HouseholdState | None = None
 
     def _merges(self, resolutions: Mapping[str, str]) -> dict[str, str]:
         merges: dict[str, str] = {}
@@ -160,17 +184,49 @@ class Writer:
             self.progress(self.written)
 
     def run(self) -> dict[str, dict[str, int]]:
-        rows = self.report.rows
-        self._estates(rows.get(c.ESTATES.kind, []))
-        if self.problems:
-            raise ImportAborted(self.problems)
-        self._load_estates()
-        self._buildings(rows.get(c.BUILDINGS.kind, []))
-        self._households(rows.get(c.HOUSEHOLDS.kind, []))
-        self._survey(rows.get(c.SURVEY.kind, []))
-        if self.problems:
-            raise ImportAborted(self.problems)
+        """Write a report validated beforehand."""
+        report = self.report
+        self.start(report)
+        self.households(report.rows.get(c.HOUSEHOLDS.kind, []))
+        self.households_done()
+        self.finish(report)
         return self.counts
+
+    # the sink of validation (see validation.RowSink)
+
+    def start(self, report: Report) -> None:
+        self.report = report
+        self.merges = self._merges(self.resolutions)
+        self._estates(report.rows.get(c.ESTATES.kind, []))
+        if self.problems:
+            raise ImportAborted(self.problems)
+        for code, estate in report.estates.items():
+            self.estates.setdefault(code, estate)
+        self._buildings(report.rows.get(c.BUILDINGS.kind, []))
+        if c.HOUSEHOLDS.kind in report.present:
+            self._households_begin()
+
+    def households(self, rows: list[Row]) -> None:
+        if self._household_state is not None and rows:
+            self._households_add(self._household_state, rows)
+
+    def households_done(self) -> None:
+        try:
+            self._stack.close()
+        finally:
+            state, self._household_state = self._household_state, None
+        if state is not None:
+            self._households_end(state)
+
+    def finish(self, report: Report) -> None:
+        self._survey(report.rows.get(c.SURVEY.kind, []))
+        if self.problems:
+            raise ImportAborted(self.problems)
+
+    def abort(self, exc: BaseException) -> None:
+        """Validation failed half-way: end an open household stream (the caller's transaction rolls back)."""
+        self._household_state = None
+        self._stack.__exit__(type(exc), exc, exc.__traceback__)
 
     def code(self, code: str) -> str:
         return self.merges.get(code, code)
@@ -241,15 +297,6 @@ class Writer:
         }
         self._tick(len(rows))
 
-    def _load_estates(self) -> None:
-        needed = set()
-        for kind in (c.BUILDINGS.kind, c.HOUSEHOLDS.kind, c.SURVEY.kind):
-            for row in self.report.rows.get(kind, []):
-                needed.add(self.code(row.values["estate"]))
-        missing = needed - set(self.estates)
-        for estate in Estate.objects.filter(code__in=missing):
-            self.estates[estate.code] = estate
-
     # buildings
 
     def _buildings(self, rows: list[Row]) -> None:
@@ -289,12 +336,11 @@ class Writer:
 
     # households
 
-    def _households(self, rows: list[Row]) -> None:
-        if not rows:
-            return
+    def _households_begin(self) -> None:
+        """Load what the household rows are compared with, then open the stream of new rows."""
         present = self.report.present.get(c.HOUSEHOLDS.kind, set())
         fields = [f for f in HOUSEHOLD_FIELDS if f in present or (f == "owner_key" and "id_number" in present)]
-        estate_ids = {self.estates[self.code(code)].pk for code in {r.values["estate"] for r in rows}}
+        estate_ids = {estate.pk for estate in self.estates.values()}
         buildings = {
             (estate_id, number): pk
             for pk, estate_id, number in Building.objects.filter(estate_id__in=estate_ids).values_list(
@@ -302,67 +348,81 @@ class Writer:
             )
         }
         existing: dict[tuple[int, int, str], tuple[Any, ...]] = {}
-        for values in Household.objects.filter(building_id__in=buildings.values()).values_list(
-            "building_id", "stairwell", "room", "pk", *fields
-        ):
-            existing[(values[0], values[1], values[2])] = values[3:]
-        estate_pk = {code: self.estates[self.code(code)].pk for code in {r.values["estate"] for r in rows}}
+        if buildings:
+            for values in Household.objects.filter(building_id__in=buildings.values()).values_list(
+                "building_id", "stairwell", "room", "pk", *fields
+            ):
+                existing[(values[0], values[1], values[2])] = values[3:]
         # Fields missing from the file keep their value on update and take the default on create.
         compare = [i for i, f in enumerate(HOUSEHOLD_FIELDS) if f in fields]
+        sink = self._stack.enter_context(self._household_sink())
+        self._household_state = _HouseholdState(
+            fields=fields, buildings=buildings, existing=existing, compare=compare, sink=sink
+        )
+
+    def _households_add(self, state: _HouseholdState, rows: list[Row]) -> None:
+        buildings, existing, compare = state.buildings, state.existing, state.compare
+        estates, code = self.estates, self.code
+        estate_pk = state.estate_pk
         new: list[tuple[Any, ...]] = []
-        changed: list[Household] = []
-        created = 0
-        with self._household_sink() as sink:
-            for row in rows:
-                values = row.values
-                get = values.get
-                stairwell: int = values["stairwell"]
-                room: str = values["room"]
-                building_id = buildings[(estate_pk[values["estate"]], values["building"])]
-                id_number = get("id_number") or ""
-                record = (
-                    get("floor"),
-                    get("area"),
-                    get("owner_name") or "",
-                    get("phone") or "",
-                    id_number,
-                    owner_key_for(id_number) if id_number else "",
-                    bool(get("developer_held")),
-                    bool(get("hardship")),
-                )
-                key = (building_id, stairwell, room)
-                old = existing.get(key)
-                if old is None:
-                    new.append((building_id, stairwell, room, *record))
-                    existing[key] = _NEW
-                    if len(new) >= SINK_ROWS:
-                        created += len(new)
-                        sink(new)
-                        new = []
-                elif old is not _NEW and tuple(old[1:]) != tuple(record[i] for i in compare):
-                    household = Household(pk=old[0], building_id=building_id, stairwell=stairwell, room=room)
-                    for i in compare:
-                        setattr(household, HOUSEHOLD_FIELDS[i], record[i])
-                    household.updated_at = self.now
-                    changed.append(household)
-            created += len(new)
-            sink(new)
+        changed = state.changed
+        for row in rows:
+            values = row.values
+            get = values.get
+            stairwell: int = values["stairwell"]
+            room: str = values["room"]
+            estate_code = values["estate"]
+            estate_id = estate_pk.get(estate_code)
+            if estate_id is None:
+                estate_id = estate_pk[estate_code] = estates[code(estate_code)].pk
+            building_id = buildings[(estate_id, values["building"])]
+            id_number = get("id_number") or ""
+            record = (
+                get("floor"),
+                get("area"),
+                get("owner_name") or "",
+                get("phone") or "",
+                id_number,
+                # The ID number is already upper-case and stripped here (validation made it so).
+                sha256(id_number.encode()).hexdigest() if id_number else "",
+                bool(get("developer_held")),
+                bool(get("hardship")),
+            )
+            key = (building_id, stairwell, room)
+            old = existing.get(key)
+            if old is None:
+                new.append((building_id, stairwell, room, *record))
+                existing[key] = _NEW
+            elif old is not _NEW and tuple(old[1:]) != tuple(record[i] for i in compare):
+                household = Household(pk=old[0], building_id=building_id, stairwell=stairwell, room=room)
+                for i in compare:
+                    setattr(household, HOUSEHOLD_FIELDS[i], record[i])
+                household.updated_at = self.now
+                changed.append(household)
+        state.created += len(new)
+        state.rows += len(rows)
+        if new:
+            state.sink(new)
+
+    def _households_end(self, state: _HouseholdState) -> None:
+        changed = state.changed
         for start in range(0, len(changed), 500):
-            Household.objects.bulk_update(changed[start : start + 500], [*fields, "updated_at"])
+            Household.objects.bulk_update(changed[start : start + 500], [*state.fields, "updated_at"])
             self._tick(len(changed[start : start + 500]))
         self.counts[c.HOUSEHOLDS.kind] = {
-            "create": created,
+            "create": state.created,
             "update": len(changed),
-            "unchanged": len(rows) - created - len(changed),
+            "unchanged": state.rows - state.created - len(changed),
         }
-        self._tick(len(rows) - created - len(changed))
+        self._tick(state.rows - state.created - len(changed))
 
     @contextlib.contextmanager
     def _household_sink(self) -> Iterator[Callable[[list[tuple[Any, ...]]], None]]:
         """A function that inserts new households batch by batch.
 
-        On PostgreSQL it feeds one COPY (text format, the lines built here), so the server indexes
-        earlier rows while later ones are still being prepared; elsewhere it uses bulk_create.
+        On PostgreSQL it feeds one COPY (text format, the lines built here) through a queue that a
+        worker thread sends on, so the server checks and indexes earlier rows while later ones are
+        still being validated; elsewhere it uses bulk_create.
         """
         columns = ("building_id", "stairwell", "room", *HOUSEHOLD_FIELDS)
         if connection.vendor != "postgresql":
@@ -375,13 +435,16 @@ class Writer:
 
             yield insert
             return
+        from psycopg.copy import QueuedLibpqWriter
+
         table = Household._meta.db_table
         names = ", ".join((*columns, "created_at", "updated_at"))
         stamp = "\t" + self.now.isoformat() + "\t" + self.now.isoformat() + "\n"
-        with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        with connection.cursor() as cursor:
+            raw = cursor.cursor  # psycopg's own cursor: the queued writer needs it
+            with raw.copy(f"COPY {table} ({names}) FROM STDIN", writer=QueuedLibpqWriter(raw)) as copy:
 
-            def write(rows: list[tuple[Any, ...]]) -> None:
-                if rows:
+                def write(rows: list[tuple[Any, ...]]) -> None:
                     copy.write(
                         "".join(
                             f"{b}\t{s}\t{_copy_text(r)}\t{f}\t{a}\t{_copy_text(n)}\t{_copy_text(p)}\t{_copy_text(i)}"
@@ -391,7 +454,7 @@ class Writer:
                     )
                     self._tick(len(rows))
 
-            yield write
+                yield write
 
     # survey
 
@@ -516,9 +579,10 @@ def import_job_count_rows(*, job: ImportJob) -> int:
     return sum(max(len(s.rows) - 1, 0) for s in sheets)
 
 
-def _validate(job: ImportJob, data: bytes, progress: Callable[[int], None] | None) -> Report | None:
+def _sheets_or_problem(job: ImportJob, data: bytes) -> list[SheetData] | None:
+    """The sheets of the job's file, or None with the job marked invalid when the file cannot be read."""
     try:
-        sheets = _sheets_of(job, data)
+        sheets: list[SheetData] = _sheets_of(job, data)
     except FileProblem as exc:
         job.errors = [exc.problem.as_dict()]
         job.warnings = []
@@ -527,14 +591,89 @@ def _validate(job: ImportJob, data: bytes, progress: Callable[[int], None] | Non
         return None
     job.total_rows = sum(max(len(s.rows) - 1, 0) for s in sheets)
     ImportJob.objects.filter(pk=job.pk).update(total_rows=job.total_rows, status=job.status)
-    if progress is None:
-        progress = _progress_writer(job)
-    report = import_validate(kind=job.kind, jurisdiction=job.jurisdiction, sheets=sheets, progress=progress)
+    return sheets
+
+
+def _record(job: ImportJob, report: Report) -> None:
     job.errors = [p.as_dict() for p in report.errors]
     job.warnings = [p.as_dict() for p in report.warnings]
     job.summary = {**job.summary, **report.summary()}
     job.status = ImportStatus.VALID if report.ok else ImportStatus.INVALID
+
+
+def _validate(job: ImportJob, data: bytes, progress: Callable[[int], None] | None) -> Report | None:
+    sheets = _sheets_or_problem(job, data)
+    if sheets is None:
+        return None
+    if progress is None:
+        progress = _progress_writer(job)
+    report = import_validate(kind=job.kind, jurisdiction=job.jurisdiction, sheets=sheets, progress=progress)
+    _record(job, report)
     return report
+
+
+class _Invalid(Exception):
+    """Validation found problems after writing had begun: roll the transaction back."""
+
+
+def _validate_and_write(job: ImportJob, data: bytes, *, actor: Any, resolutions: Mapping[str, str]) -> ImportJob:
+    """Read, validate and write in one pass, all or nothing.
+
+    Validation hands clean rows to the writer as it goes (households in chunks, streamed into the
+    database while the next chunk is checked); nothing commits unless the whole file turns out to
+    be clean, so the result is the same as validating everything first and then writing.
+    """
+    sheets = _sheets_or_problem(job, data)
+    if sheets is None:
+        job.processed_rows = 0
+        job.save()
+        return job
+    total = job.total_rows or 1
+    writer = Writer(resolutions=resolutions, progress=_progress_writer(job, offset=total / 2, scale=0.5))
+    try:
+        with transaction.atomic():
+            try:
+                report = import_validate(
+                    kind=job.kind,
+                    jurisdiction=job.jurisdiction,
+                    sheets=sheets,
+                    progress=_progress_writer(job, scale=0.5),
+                    sink=writer,
+                )
+            except BaseException as exc:
+                writer.abort(exc)
+                raise
+            _record(job, report)
+            if not report.ok:
+                raise _Invalid
+            chosen = {
+                w.extra["source_code"]: resolutions[w.extra["source_code"]]
+                for w in report.warnings
+                if w.code == "near_duplicate" and resolutions.get(w.extra["source_code"]) in (MERGE, KEEP)
+            }
+            job.summary = {**job.summary, "resolutions": chosen, "written": writer.counts}
+            job.status = ImportStatus.COMMITTED
+            job.processed_rows = job.total_rows
+            job.save()
+            audit_entry_append(
+                action="inventory.import_committed",
+                obj=job,
+                actor=actor,
+                jurisdiction_code=job.jurisdiction.code,
+                payload={"kind": job.kind, "file": job.original_name, "rows": job.total_rows, "counts": writer.counts},
+            )
+    except _Invalid:
+        job.status = ImportStatus.INVALID
+        job.processed_rows = 0
+        job.save()
+    except ImportAborted as exc:
+        job.refresh_from_db()
+        job.errors = [p.as_dict() for p in exc.problems]
+        job.status = ImportStatus.INVALID
+        job.processed_rows = 0
+        job.save()
+    cache.delete(_progress_key(job.pk))
+    return job
 
 
 def import_job_validate(*, job: ImportJob) -> ImportJob:
@@ -562,27 +701,24 @@ def import_job_commit(*, job: ImportJob, actor: Any = None, report: Report | Non
     """Validate the file again against today's data and write it all, or nothing.
 
     All rows are written in one transaction with one audit entry; on any problem the job keeps the
-    problems and nothing is written.
+    problems and nothing is written. Without `report`, validating and writing are one pass over
+    the file (see `_validate_and_write`).
     """
     if job.status not in (ImportStatus.VALID, ImportStatus.COMMITTING):
         raise ValidationError(_("Only a validated import without errors can be imported."))
     job.status = ImportStatus.COMMITTING
     job.processed_rows = 0
     job.save(update_fields=["status", "processed_rows", "updated_at"])
+    resolutions = job.summary.get("resolutions", {})
     if report is None:
-        total = job.total_rows or 1
-        report = _validate(job, _read(job), _progress_writer(job, scale=0.5))
-        write_progress = _progress_writer(job, offset=total / 2, scale=0.5)
-    else:
-        write_progress = _progress_writer(job)
-    if report is None or not report.ok:
+        return _validate_and_write(job, _read(job), actor=actor, resolutions=resolutions)
+    if not report.ok:
         job.processed_rows = 0
         job.save()
         return job
-    resolutions = job.summary.get("resolutions", {})
     try:
         with transaction.atomic():
-            counts = Writer(report=report, resolutions=resolutions, progress=write_progress).run()
+            counts = Writer(report=report, resolutions=resolutions, progress=_progress_writer(job)).run()
             job.summary = {**job.summary, "written": counts}
             job.status = ImportStatus.COMMITTED
             job.processed_rows = job.total_rows
@@ -626,16 +762,20 @@ def import_job_fail(*, job_id: int, message: str) -> None:
 def import_job_process(
     *, job: ImportJob, commit: bool, actor: Any = None, resolutions: Mapping[str, str] | None = None
 ) -> ImportJob:
-    """Validate once and, when asked and clean, write at once (the command line and benchmark path)."""
+    """Validate once and, when asked and clean, write at once (the command line and benchmark path).
+
+    With `commit`, the file is read once and validated and written in the same pass.
+    """
+    if commit:
+        job.status = ImportStatus.COMMITTING
+        job.processed_rows = 0
+        job.save(update_fields=["status", "processed_rows", "updated_at"])
+        return _validate_and_write(job, _read(job), actor=actor, resolutions=resolutions or {})
     job.status = ImportStatus.VALIDATING
     job.save(update_fields=["status", "updated_at"])
-    report = _validate(job, _read(job), None)
+    _validate(job, _read(job), None)
     job.save()
-    if report is None or not report.ok or not commit:
-        return job
-    if resolutions:
-        import_job_resolve(job=job, resolutions=resolutions)
-    return import_job_commit(job=job, actor=actor, report=report)
+    return job
 
 
 def file_from_bytes(data: bytes, name: str) -> File:

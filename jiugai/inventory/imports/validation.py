@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import Q
 from django.utils import timezone
@@ -33,14 +33,19 @@ from .reader import Problem, SheetData
 # How many problems a report keeps in full; the count is always exact.
 MAX_STORED_PROBLEMS = 2000
 SIMILARITY = 0.8
+# Household rows parsed, checked and handed to a sink at a time.
+HOUSEHOLD_CHUNK = 5000
 ProgressCallback = Callable[[int], None]
 
 _SEPARATORS = re.compile(r"[、,，;；/|\n]+")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE_EXACT = re.compile(r"1[3-9]\d{9}")
 _LANDLINE = re.compile(r"^(0\d{2,3}-?)?\d{7,8}(-\d{1,6})?$")
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _TRUE = {"是", "有", "y", "yes", "true", "1", "√", "✓", "t"}
 _FALSE = {"否", "无", "没有", "n", "no", "false", "0", "×", "✗", "f"}
+# Cell texts that are exactly a yes/no word (no spaces, lower case): looked up without normalising.
+_BOOL_EXACT = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
 _NAME_SUFFIXES = ("小区", "家属院", "家属区", "宿舍", "社区", "花园", "大院")
 
 
@@ -290,6 +295,58 @@ def parse_column(cells: Any, column: c.Column) -> tuple[list[Any], list[tuple[in
                 except CellError as exc:
                     append(blank)
                     errors.append((position, str(exc)))
+    elif kind == c.PHONE:
+        # A clean mobile number (the common case) is already its own parsed value.
+        mobile = _MOBILE_EXACT.fullmatch
+        for position, value in enumerate(cells):
+            if value.__class__ is str and mobile(value):
+                append(value)
+            elif value == "" or value is None or (value.__class__ is str and not value.strip()):
+                append(blank)
+                if required:
+                    errors.append((position, _REQUIRED))
+            else:
+                try:
+                    append(_phone(value, column))
+                except CellError as exc:
+                    append(blank)
+                    errors.append((position, str(exc)))
+    elif kind == c.ID_NUMBER:
+        # Clean 18-character text skips the strip and upper-casing; the full check always runs.
+        for position, value in enumerate(cells):
+            if value.__class__ is str and len(value) == 18 and value.isalnum() and value.isascii():
+                text = value.upper()
+                if id_number_valid(text):
+                    append(text)
+                else:
+                    append(blank)
+                    errors.append((position, _("This is not a valid resident ID number.")))
+            elif value == "" or value is None or (value.__class__ is str and not value.strip()):
+                append(blank)
+                if required:
+                    errors.append((position, _REQUIRED))
+            else:
+                try:
+                    append(_id_number(value, column))
+                except CellError as exc:
+                    append(blank)
+                    errors.append((position, str(exc)))
+    elif kind == c.BOOL:
+        exact = _BOOL_EXACT
+        for position, value in enumerate(cells):
+            found = exact.get(value) if value.__class__ is str else None
+            if found is not None:
+                append(found)
+            elif value == "" or value is None or (value.__class__ is str and not value.strip()):
+                append(blank)
+                if required:
+                    errors.append((position, _REQUIRED))
+            else:
+                try:
+                    append(_bool(value, column))
+                except CellError as exc:
+                    append(blank)
+                    errors.append((position, str(exc)))
     else:
         parse = PARSERS[kind]
         for position, value in enumerate(cells):
@@ -312,7 +369,7 @@ def parse_column(cells: Any, column: c.Column) -> tuple[list[Any], list[tuple[in
 # --- the report --------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One parsed row: its sheet row number and its values by column key."""
 
@@ -369,6 +426,27 @@ def _locate(report: Report, spec: c.SheetSpec, ctx: _SheetContext, row: int, key
 # --- the validator -----------------------------------------------------------------------------
 
 
+class RowSink(Protocol):
+    """Writes clean rows while validation runs (the commit path), inside the caller's transaction.
+
+    Validation calls `start` only when estates and buildings are clean, feeds household rows only
+    while no problem has been found anywhere, and calls `finish` only when the whole file is clean;
+    the caller rolls everything back otherwise, so the import stays all or nothing.
+    """
+
+    def start(self, report: Report) -> None:
+        """Estates and buildings are clean: write them and get ready for households."""
+
+    def households(self, rows: list[Row]) -> None:
+        """Write clean household rows (called chunk by chunk)."""
+
+    def households_done(self) -> None:
+        """No more households; finish writing them (no other query may run before this returns)."""
+
+    def finish(self, report: Report) -> None:
+        """Every sheet is clean: write the rest (survey findings)."""
+
+
 class Validator:
     """Validates the sheets of one file for one jurisdiction; `run()` returns the report."""
 
@@ -380,8 +458,10 @@ class Validator:
         sheets: list[SheetData],
         progress: ProgressCallback | None = None,
         progress_every: int = 2000,
+        sink: RowSink | None = None,
     ) -> None:
         self.kind = kind
+        self.sink = sink
         self.jurisdiction = jurisdiction
         self.sheets = sheets
         self.progress = progress
@@ -499,26 +579,31 @@ class Validator:
             )
         return None if missing else ctx
 
-    def _parse(self, spec: c.SheetSpec, sheet: SheetData, ctx: _SheetContext) -> list[Row]:
-        """Parse column by column (one tight loop per column is several times faster than per cell)."""
+    def _lines(self, spec: c.SheetSpec, sheet: SheetData, ctx: _SheetContext) -> tuple[list[int], list[list[Any]]]:
+        """The data rows worth parsing (blank rows and the template's example rows skipped), with their numbers."""
         self.report.present[spec.kind] = set(ctx.headers)
         first_key = spec.key[0]
         first_index = ctx.headers[first_key][0] if first_key in ctx.headers else 0
         numbers: list[int] = []
         kept: list[list[Any]] = []
         width = max((index for index, _h in ctx.headers.values()), default=0) + 1
+        prefix = c.EXAMPLE_PREFIX
         for number, raw in enumerate(sheet.rows[1:], start=2):
             if not any(raw) and all(v == "" or v is None for v in raw):
                 continue
             if len(raw) < width:
                 raw = [*raw, *([""] * (width - len(raw)))]
-            if str(raw[first_index]).startswith(c.EXAMPLE_PREFIX):
+            first = raw[first_index]
+            if first.__class__ is str and first.startswith(prefix):
                 continue
             numbers.append(number)
             kept.append(raw)
-        self.processed += len(sheet.rows) - 1
-        if self.progress is not None:
-            self.progress(self.processed)
+        return numbers, kept
+
+    def _parse_lines(
+        self, spec: c.SheetSpec, sheet: str, ctx: _SheetContext, numbers: list[int], kept: list[list[Any]]
+    ) -> list[Row]:
+        """Parse column by column (one tight loop per column is several times faster than per cell)."""
         transposed = list(zip(*kept, strict=False)) if kept else []
         keys: list[str] = []
         parsed_columns: list[list[Any]] = []
@@ -533,18 +618,26 @@ class Validator:
             letter = c.column_letter(index)
             for position, message in errors:
                 bad.add(position)
-                report.error(
-                    Problem(sheet=sheet.name, row=numbers[position], column=header, letter=letter, message=message)
-                )
+                report.error(Problem(sheet=sheet, row=numbers[position], column=header, letter=letter, message=message))
         rows: list[Row] = []
-        name = sheet.name
+        append = rows.append
         for position, cells in enumerate(zip(*parsed_columns, strict=True)):
             row = dict(zip(keys, cells, strict=True))
             if position in bad:
                 # Kept for key and reference checks, marked so it is never written.
                 row["_bad"] = True
-            rows.append(Row(name, numbers[position], row))
+            append(Row(sheet, numbers[position], row))
         return rows
+
+    def _parse(self, spec: c.SheetSpec, sheet: SheetData, ctx: _SheetContext) -> list[Row]:
+        numbers, kept = self._lines(spec, sheet, ctx)
+        self._tick(len(sheet.rows) - 1)
+        return self._parse_lines(spec, sheet.name, ctx, numbers, kept)
+
+    def _tick(self, rows: int) -> None:
+        self.processed += max(rows, 0)
+        if self.progress is not None:
+            self.progress(self.processed)
 
     # run ----------------------------------------------------------------------------------------
 
@@ -553,37 +646,82 @@ class Validator:
         report.total_rows = sum(max(len(s.rows) - 1, 0) for s in self.sheets)
         self._load_places()
         assigned = self._assign_sheets()
-        parsed: dict[str, tuple[_SheetContext, list[Row]]] = {}
+        contexts: dict[str, _SheetContext] = {}
         for kind in c.ORDER:
-            if kind not in assigned:
-                continue
-            spec = c.SPECS[kind]
-            ctx = self._headers(spec, assigned[kind])
-            if ctx is None:
-                continue
-            parsed[kind] = (ctx, self._parse(spec, assigned[kind], ctx))
-        self._load_estates(parsed)
-        checks = {
-            c.ESTATES.kind: self._check_estates,
-            c.BUILDINGS.kind: self._check_buildings,
-            c.HOUSEHOLDS.kind: self._check_households,
-            c.SURVEY.kind: self._check_survey,
+            if kind in assigned:
+                ctx = self._headers(c.SPECS[kind], assigned[kind])
+                if ctx is not None:
+                    contexts[kind] = ctx
+        households_kind = c.HOUSEHOLDS.kind
+        parsed = {
+            kind: self._parse(c.SPECS[kind], assigned[kind], ctx)
+            for kind, ctx in contexts.items()
+            if kind != households_kind
         }
-        for kind in c.ORDER:
-            if kind in parsed:
-                ctx, rows = parsed[kind]
-                report.rows[kind] = checks[kind](ctx, rows)
-        if self.progress is not None:
-            self.progress(report.total_rows)
-        return report
-
-    def _load_estates(self, parsed: dict[str, tuple[_SheetContext, list[Row]]]) -> None:
+        # Households (the long sheet) are parsed and checked chunk by chunk, so that a sink can write
+        # one chunk while the next is being checked.
+        household_ctx = contexts.get(households_kind)
+        numbers: list[int] = []
+        lines: list[list[Any]] = []
         codes: set[str] = set()
-        for _ctx, rows in parsed.values():
+        household_codes: set[str] = set()
+        for rows in parsed.values():
             for row in rows:
                 code = row.values.get("code" if "code" in row.values else "estate")
                 if code:
                     codes.add(code)
+        if household_ctx is not None:
+            numbers, lines = self._lines(c.HOUSEHOLDS, assigned[households_kind], household_ctx)
+            index = household_ctx.headers["estate"][0]
+            household_codes = set(parse_column([line[index] for line in lines], c.HOUSEHOLDS.column("estate"))[0])
+            household_codes.discard("")
+            codes |= household_codes
+        self._load_estates(codes)
+        if c.ESTATES.kind in parsed:
+            report.rows[c.ESTATES.kind] = self._check_estates(contexts[c.ESTATES.kind], parsed[c.ESTATES.kind])
+        if c.BUILDINGS.kind in parsed:
+            report.rows[c.BUILDINGS.kind] = self._check_buildings(contexts[c.BUILDINGS.kind], parsed[c.BUILDINGS.kind])
+        survey_existing = self._survey_existing() if c.SURVEY.kind in parsed else set()
+        check = _HouseholdCheck(self, household_ctx, household_codes) if household_ctx is not None else None
+        # Every query of validation has run by now: a sink may hold the connection for its COPY.
+        sink = self.sink if self.sink is not None and report.ok else None
+        if sink is not None:
+            sink.start(report)
+        if household_ctx is not None and check is not None:
+            sheet = assigned[households_kind]
+            good: list[Row] = []
+            for start in range(0, len(lines), HOUSEHOLD_CHUNK):
+                chunk = self._parse_lines(
+                    c.HOUSEHOLDS,
+                    sheet.name,
+                    household_ctx,
+                    numbers[start : start + HOUSEHOLD_CHUNK],
+                    lines[start : start + HOUSEHOLD_CHUNK],
+                )
+                clean = check.rows(chunk)
+                good.extend(clean)
+                if sink is not None and report.ok:
+                    sink.households(clean)
+                self._tick(len(chunk))
+            self._tick(len(sheet.rows) - 1 - len(lines))
+            report.rows[households_kind] = good
+            report.counts[households_kind] = {"create": check.creates, "update": check.updates}
+        if sink is not None:
+            sink.households_done()
+        if c.SURVEY.kind in parsed:
+            report.rows[c.SURVEY.kind] = self._check_survey(
+                contexts[c.SURVEY.kind], parsed[c.SURVEY.kind], survey_existing
+            )
+        if sink is not None and report.ok:
+            sink.finish(report)
+        # Problems by sheet (in the order sheets are written) and row, as the user fixes the file.
+        rank = {assigned[kind].name: position for position, kind in enumerate(c.ORDER) if kind in assigned}
+        report.errors.sort(key=lambda p: (rank.get(p.sheet, -1), p.row or 0))
+        if self.progress is not None:
+            self.progress(report.total_rows)
+        return report
+
+    def _load_estates(self, codes: set[str]) -> None:
         estates = Estate.objects.filter(code__in=codes).select_related("jurisdiction", "street")
         self.report.estates = {e.code: e for e in estates}
 
@@ -790,15 +928,55 @@ class Validator:
         report.counts[spec.kind] = {"create": creates, "update": updates}
         return good
 
-    # households ---------------------------------------------------------------------------------
+    # survey -------------------------------------------------------------------------------------
 
-    def _check_households(self, ctx: _SheetContext, rows: list[Row]) -> list[Row]:
-        spec, report = c.HOUSEHOLDS, self.report
+    def _survey_existing(self) -> set[tuple[str, dt.date, str]]:
+        """Findings already recorded for the file's estates (read before any household is written)."""
+        return set(
+            ConditionFinding.objects.filter(survey__estate__code__in=list(self.report.estates)).values_list(
+                "survey__estate__code", "survey__surveyed_on", "item"
+            )
+        )
+
+    def _check_survey(self, ctx: _SheetContext, rows: list[Row], existing: set[Any]) -> list[Row]:
+        spec, report = c.SURVEY, self.report
         seen: dict[Any, int] = {}
         good: list[Row] = []
-        estate_codes = {r.values.get("estate") for r in rows}
+        creates = updates = 0
+        for row in rows:
+            values = row.values
+            bad = values.pop("_bad", False)
+            estate = self._estate_ref(report, spec, ctx, row)
+            key = (values.get("estate"), values.get("surveyed_on"), values.get("item"))
+            if all(k is not None for k in key) and self._duplicate(seen, key, spec, ctx, row, "item"):
+                bad = True
+            if estate is None or bad:
+                continue
+            if key in existing:
+                updates += 1
+            else:
+                creates += 1
+            good.append(row)
+        report.counts[spec.kind] = {"create": creates, "update": updates}
+        return good
+
+
+class _HouseholdCheck:
+    """The checks of household rows that need the whole file or the database, applied chunk by chunk.
+
+    References (estate, building, stairwell, floor) are checked against the buildings of the file
+    and of the system, loaded once; duplicate keys are remembered across chunks.
+    """
+
+    def __init__(self, validator: Validator, ctx: _SheetContext, estate_codes: set[str]) -> None:
+        self.validator = validator
+        self.ctx = ctx
+        report = validator.report
+        self.report = report
+        self.seen: dict[Any, int] = {}
         db_estates = {code for code in estate_codes if code in report.estates}
-        missing_buildings = {code for code in db_estates if not any(k[0] == code for k in report.buildings)}
+        have = {key[0] for key in report.buildings}
+        missing_buildings = db_estates - have
         if missing_buildings:
             report.buildings.update(
                 {
@@ -808,17 +986,27 @@ class Validator:
                     ).values_list("pk", "estate__code", "number", "stairwells", "floors")
                 }
             )
-        file_buildings = {
+        self.file_buildings = {
             key: (row.values.get("stairwells") or 1, row.values.get("floors") or 0)
-            for key, row in self.file_buildings.items()
+            for key, row in validator.file_buildings.items()
         }
         db_ids = [v[0] for v in report.buildings.values()]
-        existing_keys = set(
+        self.existing_keys = set(
             Household.objects.filter(building_id__in=db_ids).values_list("building_id", "stairwell", "room")
         )
-        estate_ok: dict[str, bool] = {}
-        creates = updates = 0
-        no_stairwell = _("The building has no such stairwell.")
+        self.estate_ok: dict[str, bool] = {}
+        self.creates = self.updates = 0
+        self.no_stairwell = _("The building has no such stairwell.")
+
+    def rows(self, rows: list[Row]) -> list[Row]:
+        """The rows of one chunk that pass every check; problems go to the report."""
+        spec, report, ctx, validator = c.HOUSEHOLDS, self.report, self.ctx, self.validator
+        good: list[Row] = []
+        estate_ok = self.estate_ok
+        buildings = report.buildings
+        file_buildings = self.file_buildings
+        existing_keys = self.existing_keys
+        seen = self.seen
         for row in rows:
             values = row.values
             bad = values.pop("_bad", False)
@@ -826,7 +1014,7 @@ class Validator:
             if not code:
                 continue
             if code not in estate_ok:
-                estate_ok[code] = self._estate_ref(report, spec, ctx, row) is not None
+                estate_ok[code] = validator._estate_ref(report, spec, ctx, row) is not None
             elif not estate_ok[code]:
                 _locate(
                     report,
@@ -842,7 +1030,7 @@ class Validator:
             if not number:
                 continue
             bkey = (code, number)
-            db_building = report.buildings.get(bkey)
+            db_building = buildings.get(bkey)
             file_building = file_buildings.get(bkey)
             if file_building is not None:
                 stairwells, floors = file_building
@@ -862,7 +1050,7 @@ class Validator:
             stairwell = values.get("stairwell") or 1
             values["stairwell"] = stairwell
             if stairwell > stairwells:
-                _locate(report, spec, ctx, row.number, "stairwell", no_stairwell)
+                _locate(report, spec, ctx, row.number, "stairwell", self.no_stairwell)
                 bad = True
             floor = values.get("floor")
             if floor is not None and floors and floor > floors:
@@ -877,45 +1065,21 @@ class Validator:
                 )
                 bad = True
             room = values.get("room")
-            if room and self._duplicate(seen, (code, number, stairwell, room), spec, ctx, row, "room"):
-                bad = True
+            if room:
+                key = (code, number, stairwell, room)
+                first = seen.get(key)
+                if first is None:
+                    seen[key] = row.number
+                else:
+                    validator._duplicate(seen, key, spec, ctx, row, "room")
+                    bad = True
             if bad:
                 continue
             if db_building is not None and (db_building[0], stairwell, room) in existing_keys:
-                updates += 1
+                self.updates += 1
             else:
-                creates += 1
+                self.creates += 1
             good.append(row)
-        report.counts[spec.kind] = {"create": creates, "update": updates}
-        return good
-
-    # survey -------------------------------------------------------------------------------------
-
-    def _check_survey(self, ctx: _SheetContext, rows: list[Row]) -> list[Row]:
-        spec, report = c.SURVEY, self.report
-        seen: dict[Any, int] = {}
-        good: list[Row] = []
-        existing = set(
-            ConditionFinding.objects.filter(survey__estate__code__in=list(report.estates)).values_list(
-                "survey__estate__code", "survey__surveyed_on", "item"
-            )
-        )
-        creates = updates = 0
-        for row in rows:
-            values = row.values
-            bad = values.pop("_bad", False)
-            estate = self._estate_ref(report, spec, ctx, row)
-            key = (values.get("estate"), values.get("surveyed_on"), values.get("item"))
-            if all(k is not None for k in key) and self._duplicate(seen, key, spec, ctx, row, "item"):
-                bad = True
-            if estate is None or bad:
-                continue
-            if key in existing:
-                updates += 1
-            else:
-                creates += 1
-            good.append(row)
-        report.counts[spec.kind] = {"create": creates, "update": updates}
         return good
 
 
@@ -939,7 +1103,12 @@ def names_similar(a: str, b: str) -> bool:
 
 
 def import_validate(
-    *, kind: str, jurisdiction: Jurisdiction, sheets: list[SheetData], progress: ProgressCallback | None = None
+    *,
+    kind: str,
+    jurisdiction: Jurisdiction,
+    sheets: list[SheetData],
+    progress: ProgressCallback | None = None,
+    sink: RowSink | None = None,
 ) -> Report:
-    """Validate every sheet of a file for `jurisdiction`; nothing is written."""
-    return Validator(kind=kind, jurisdiction=jurisdiction, sheets=sheets, progress=progress).run()
+    """Validate every sheet of a file for `jurisdiction`; nothing is written unless a `sink` is given."""
+    return Validator(kind=kind, jurisdiction=jurisdiction, sheets=sheets, progress=progress, sink=sink).run()

@@ -15,6 +15,7 @@ from python_calamine import CalamineWorkbook
 from jiugai.accounts.choices import Role
 from jiugai.core.models import AuditEntry
 from jiugai.inventory.choices import ConditionItem, ImportKind, ImportStatus, ManagementStatus, Severity
+from jiugai.inventory.imports import validation
 from jiugai.inventory.imports.commit import (
     file_from_bytes,
     import_job_commit,
@@ -26,6 +27,7 @@ from jiugai.inventory.imports.commit import (
 from jiugai.inventory.imports.templates import template_workbook
 from jiugai.inventory.imports.validation import names_similar
 from jiugai.inventory.models import Building, ConditionFinding, Estate, Household
+from jiugai.inventory.services import id_number_valid
 
 pytestmark = pytest.mark.django_db
 
@@ -408,3 +410,71 @@ def test_exported_households_reimport(tree, make_user):
     job = run(tree, data, kind=ImportKind.HOUSEHOLDS)
     assert job.status == ImportStatus.COMMITTED, job.errors
     assert job.summary["written"]["households"]["create"] == 0
+
+
+# --- one pass: households written chunk by chunk while later chunks are checked ----------------------
+
+
+def _many_households(count: int) -> dict[str, list[list]]:
+    data = full_set()
+    data["楼栋"].append(["E1", "2号楼", 30, 2])
+    data["住户"] += [["E1", "2号楼", 1 + n % 2, 1 + n // 20, f"{n:04d}", 60, "", "", "", ""] for n in range(count)]
+    return data
+
+
+def test_an_error_in_a_late_chunk_rolls_back_the_households_already_streamed(tree, monkeypatch):
+    monkeypatch.setattr(validation, "HOUSEHOLD_CHUNK", 4)
+    data = _many_households(20)
+    data["住户"].append(["E1", "2号楼", 3, 1, "9999", 60, "", "", "", ""])  # no stairwell 3
+    data["住户"].append(["E1", "2号楼", 1, 1, "0000", 60, "", "", "", ""])  # duplicate of an early row
+    job = run(tree, workbook(data))
+    assert job.status == ImportStatus.INVALID
+    assert [(e["row"], e["column"]) for e in job.errors] == [(25, "单元"), (26, "房号")]
+    assert Household.objects.count() == 0 and Building.objects.count() == 0 and Estate.objects.count() == 0
+    assert not AuditEntry.objects.filter(action="inventory.import_committed").exists()
+
+
+def test_chunked_import_and_reimport_write_every_row_once(tree, monkeypatch):
+    monkeypatch.setattr(validation, "HOUSEHOLD_CHUNK", 4)
+    data = workbook(_many_households(21))
+    job = run(tree, data)
+    assert job.status == ImportStatus.COMMITTED, job.errors
+    assert job.summary["written"]["households"] == {"create": 24, "update": 0, "unchanged": 0}
+    assert job.processed_rows == job.total_rows == 2 + 3 + 24
+    again = run(tree, data)
+    assert again.summary["written"]["households"] == {"create": 0, "update": 0, "unchanged": 24}
+    assert Household.objects.count() == 24
+
+
+def test_commit_of_a_validated_job_reads_validates_and_writes_in_one_pass(tree, monkeypatch):
+    monkeypatch.setattr(validation, "HOUSEHOLD_CHUNK", 4)
+    job = run(tree, workbook(_many_households(12)), commit=False)
+    assert job.status == ImportStatus.VALID and Household.objects.count() == 0
+    job = import_job_commit(job=job)
+    assert job.status == ImportStatus.COMMITTED, job.errors
+    assert Household.objects.count() == 15
+
+
+def _with_check(body: str) -> str:
+    from stdnum.cn import ric
+
+    return body + ric.calc_check_digit(body + "0")
+
+
+@pytest.mark.parametrize(
+    ("number", "valid"),
+    [
+        (VALID_ID, True),
+        (VALID_ID.lower(), True),  # a lower-case check letter
+        (f" {VALID_ID} ", True),  # surrounding spaces are stripped
+        ("110105 19491231 002X", False),  # inner spaces are not, as in stdnum
+        (VALID_ID[:17] + "Y", False),
+        (_with_check("11010519490231002"), False),  # 31 February
+        (_with_check("11010320090101001"), True),  # 崇文区, before it was merged away in 2010
+        (_with_check("11010320110101001"), False),  # 崇文区, after
+        (_with_check("11999919900101001"), False),  # province known, county not (stdnum raises KeyError)
+        ("１１０１０５１９４９１２３１００２Ｘ", False),  # full-width digits
+    ],
+)
+def test_id_number_valid_agrees_with_stdnum(number, valid):
+    assert id_number_valid(number) is valid

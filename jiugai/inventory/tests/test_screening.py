@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from jiugai.core.models import AuditEntry
-from jiugai.inventory.models import Estate, ScreeningResult
+from jiugai.inventory.models import Estate, EstateEligibility, ScreeningDecision, ScreeningResult, ScreeningRun
 from jiugai.inventory.services import estate_screen, jurisdiction_screen
 from jiugai.policy.services import policy_profile_create
 from jiugai.rules.eligibility import EXCLUSIONS
@@ -63,8 +63,7 @@ def test_completion_date_boundaries(guyuan_policy: Any, estate_at: Any, complete
     estate = estate_at(completed_on=completed_on, build_year=completed_on.year)
     result = estate_screen(estate=estate, on=ON)
     assert result.outcome == outcome
-    estate.refresh_from_db()
-    assert estate.eligibility == outcome
+    assert Estate.objects.select_related("eligibility_status").get(pk=estate.pk).eligibility == outcome
     first = result.reasons[0]
     assert first["fact"] == "completed_on" and first["value"] == completed_on.isoformat()
     assert first["parameter"] in {"eligibility.completed_by", "eligibility.post2000_completed_by"}
@@ -147,7 +146,7 @@ def test_jurisdiction_screen_in_bulk(guyuan_policy: Any, tree: Any, make_estate:
     assert summary.households["eligible_capped"] == 20
     assert summary.post2000_household_cap == "3/20"
     assert ScreeningResult.objects.count() == 4
-    assert dict(Estate.objects.values_list("name", "eligibility")) == {
+    assert dict(Estate.objects.values_list("name", "eligibility_status__outcome")) == {
         "甲": "eligible",
         "乙": "eligible_capped",
         "丙": "not_eligible",
@@ -159,6 +158,63 @@ def test_jurisdiction_screen_in_bulk(guyuan_policy: Any, tree: Any, make_estate:
     # Screening again keeps the history of results.
     jurisdiction_screen(jurisdiction=tree.street_a, on=ON)
     assert ScreeningResult.objects.count() == 6
+    assert ScreeningRun.objects.count() == 2 and EstateEligibility.objects.count() == 4
+
+
+def test_identical_decisions_are_stored_once(guyuan_policy: Any, tree: Any, make_estate: Any) -> None:
+    for name in "甲乙丙":
+        make_estate(name, tree.community_a, tree.street_a, build_year=1990)
+    make_estate("丁", tree.community_b, tree.street_b, build_year=1990)
+    make_estate("戊", tree.community_b, tree.street_b, build_year=2003)
+    jurisdiction_screen(jurisdiction=tree.city, on=ON)
+    assert ScreeningResult.objects.count() == 5
+    assert ScreeningDecision.objects.count() == 2  # four estates built in 1990 share one decision
+    shared = ScreeningDecision.objects.get(outcome="eligible")
+    assert ScreeningResult.objects.filter(decision=shared).count() == 4
+    assert shared.reasons[0]["parameter"] == "eligibility.completed_by" and len(shared.digest) == 64
+    # Screening again, in bulk or one estate at a time, reuses the stored decisions.
+    jurisdiction_screen(jurisdiction=tree.city, on=ON)
+    estate_screen(estate=Estate.objects.get(name="戊"), on=ON)
+    assert ScreeningDecision.objects.count() == 2
+    assert ScreeningResult.objects.count() == 11 and ScreeningRun.objects.count() == 3
+    run = ScreeningRun.objects.filter(estates=5).latest("id")
+    assert run.jurisdiction == tree.city and run.policy_date == ON
+    assert run.counts == {"": 0, "eligible": 4, "eligible_capped": 1, "not_eligible": 0}
+
+
+def test_latest_outcome_is_upserted_and_history_kept(tree: Any, make_estate: Any) -> None:
+    policy_profile_create(
+        jurisdiction=tree.city, effective_from=dt.date(2022, 1, 1), title="v1", values=guyuan_values()
+    )
+    policy_profile_create(
+        jurisdiction=tree.city,
+        effective_from=dt.date(2024, 1, 1),
+        title="v2",
+        values={"eligibility.post2000_allowed": False},
+    )
+    make_estate("甲", tree.community_a, tree.street_a, build_year=2003)
+    make_estate("乙", tree.community_a, tree.street_a, build_year=1990)
+    jurisdiction_screen(jurisdiction=tree.city, on=dt.date(2023, 6, 1))
+    first = ScreeningRun.objects.get()
+    assert dict(EstateEligibility.objects.values_list("estate__name", "outcome")) == {
+        "甲": "eligible_capped",
+        "乙": "eligible",
+    }
+    jurisdiction_screen(jurisdiction=tree.city, on=dt.date(2024, 6, 1))
+    second = ScreeningRun.objects.exclude(pk=first.pk).get()
+    statuses = {s.estate.name: s for s in EstateEligibility.objects.select_related("estate", "decision", "run")}
+    assert len(statuses) == 2
+    assert statuses["甲"].outcome == "not_eligible" and statuses["甲"].run == second
+    assert statuses["甲"].decision.outcome == "not_eligible" and statuses["甲"].policy_date == dt.date(2024, 6, 1)
+    assert statuses["乙"].outcome == "eligible" and statuses["乙"].run == second
+    history = [r.outcome for r in Estate.objects.get(name="甲").screenings.select_related("decision")]
+    assert history == ["not_eligible", "eligible_capped"]  # newest first; the earlier result is kept
+    # Estates nobody screened count as not screened in filters and counts.
+    make_estate("丙", tree.community_b, tree.street_b, build_year=1980)
+    from jiugai.inventory.selectors import screening_counts, with_eligibility
+
+    assert set(with_eligibility(Estate.objects.all(), "").values_list("name", flat=True)) == {"丙"}
+    assert screening_counts(Estate.objects.all()) == {"": 1, "eligible": 1, "eligible_capped": 0, "not_eligible": 1}
 
 
 def test_a_deeper_profile_applies_to_its_own_estates(guyuan_policy: Any, tree: Any, make_estate: Any) -> None:
@@ -171,7 +227,10 @@ def test_a_deeper_profile_applies_to_its_own_estates(guyuan_policy: Any, tree: A
     make_estate("甲", tree.community_a, tree.street_a, build_year=2003)
     make_estate("乙", tree.community_b, tree.street_b, build_year=2003)
     jurisdiction_screen(jurisdiction=tree.city, on=ON)
-    assert dict(Estate.objects.values_list("name", "eligibility")) == {"甲": "eligible_capped", "乙": "not_eligible"}
+    assert dict(Estate.objects.values_list("name", "eligibility_status__outcome")) == {
+        "甲": "eligible_capped",
+        "乙": "not_eligible",
+    }
 
 
 def test_screen_command_json(guyuan_policy: Any, tree: Any, make_estate: Any) -> None:
@@ -198,3 +257,16 @@ def test_screen_command_text_and_errors(guyuan_policy: Any, tree: Any, make_esta
         call_command("screen", "NOPE", stdout=StringIO())
     with pytest.raises(CommandError):
         call_command("screen", tree.city.code, "--date", "2024-13-01", stdout=StringIO())
+
+
+def test_deleting_an_estate_removes_its_screenings(guyuan_policy: Any, tree: Any, make_estate: Any) -> None:
+    """The bulk-written tables have no database constraints; Django's on_delete still applies."""
+    from django.db.models import ProtectedError
+
+    gone = make_estate("甲", tree.community_a, tree.street_a, build_year=1990)
+    make_estate("乙", tree.community_a, tree.street_a, build_year=1990)
+    jurisdiction_screen(jurisdiction=tree.city, on=ON)
+    gone.delete()
+    assert ScreeningResult.objects.count() == 1 and EstateEligibility.objects.count() == 1
+    with pytest.raises(ProtectedError):
+        ScreeningDecision.objects.get().delete()

@@ -90,6 +90,34 @@ def test_list_filters_by_eligibility_and_condition(client: Any, world: dict[str,
     assert 'data-quality="error"' in html and 'data-quality="ok"' in html
 
 
+def test_list_pages_read_outcomes_without_a_query_per_estate(
+    client: Any, world: dict[str, Any], make_estate: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    tree = world["tree"]
+    jurisdiction_screen(jurisdiction=tree.city, on=dt.date(2024, 1, 1))
+    client.force_login(world["office"])
+    pages = [reverse("inventory:estate_list"), reverse("inventory:screening"), "/api/v1/estates/"]
+
+    def queries() -> list[int]:
+        counts = []
+        for url in pages:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    before = queries()
+    for n in range(4):
+        make_estate(f"新建{n}", tree.community_a, tree.street_a, build_year=1985 + n)
+    jurisdiction_screen(jurisdiction=tree.city, on=dt.date(2024, 1, 1))
+    assert queries() == before
+    html = client.get(pages[0]).content.decode()
+    assert html.count('data-testid="eligibility"') == 6
+
+
 def test_list_is_scoped_to_the_street(client: Any, world: dict[str, Any]) -> None:
     client.force_login(world["east"])
     assert names(client.get(reverse("inventory:estate_list"))) == {"东园小区"}
@@ -116,6 +144,9 @@ def test_detail_shows_survey_reasons_and_masked_households(client: Any, world: d
     assert response.status_code == 302
     html = client.get(url).content.decode()
     assert 'data-code="completed_in_time"' in html and "eligibility.completed_by" in html
+    client.post(reverse("inventory:estate_screen", args=[world["east_estate"].pk]))
+    html = client.get(url).content.decode()
+    assert 'data-testid="screening-history"' in html  # the earlier screening is listed
     assert 'data-testid="survey-table"' in html and 'data-testid="estate-map"' in html
     assert "138****5678" in html and "13812345678" not in html  # the leading-group office sees it masked
 
