@@ -1,9 +1,11 @@
-"""Validating an import in full before anything is written.
+"""Validating an import in full: every problem of every sheet, each with its sheet, row and column.
 
 Every problem is collected (not just the first), each with its sheet, row and column (header text
 and letter), so the preview can list them all and the user can fix the file and try again. The
 checks run in plain Python over dictionaries loaded once from the database, which is what keeps a
-100,000-row file within a few times the raw read.
+100,000-row file within a few times the raw read. On its own nothing is written; the commit path
+passes a sink (`RowSink`) that writes clean rows while later ones are still being checked, inside
+one transaction that is rolled back unless the whole file is clean.
 """
 
 from __future__ import annotations
