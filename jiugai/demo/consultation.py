@@ -149,6 +149,8 @@ def _estate(nodes: dict[str, Jurisdiction], people: PeopleSource) -> tuple[Estat
         build_year=BUILD_YEAR,
         stated_households=per_building * BUILDINGS,
         stated_buildings=BUILDINGS,
+        latitude=Decimal("34.031200"),  # illustrative point in Xuchang's old town
+        longitude=Decimal("113.846500"),
     )
     total = Decimal("0")
     for number in range(1, BUILDINGS + 1):

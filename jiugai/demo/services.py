@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import random
@@ -16,9 +17,15 @@ from django.db import transaction
 from jiugai.accounts.models import Jurisdiction, User
 from jiugai.accounts.services import jurisdiction_get_or_create, user_create
 from jiugai.core.audit import audit_entry_append
-from jiugai.inventory.choices import ManagementStatus, PropertyRight
+from jiugai.inventory.choices import ConditionItem, ManagementStatus, PropertyRight
 from jiugai.inventory.models import Building, Estate, Household, RenovationArea
-from jiugai.inventory.services import building_create, estate_create, household_bulk_create, renovation_area_create
+from jiugai.inventory.services import (
+    building_create,
+    condition_survey_record,
+    estate_create,
+    household_bulk_create,
+    renovation_area_create,
+)
 from jiugai.policy.models import PolicyProfile
 from jiugai.policy.services import policy_profile_create
 
@@ -121,6 +128,34 @@ def _fill_building(
     household_bulk_create(households=rows)
 
 
+# Approximate centres of the seed cities' old towns (illustrative; estates are scattered around them).
+CITY_CENTRES: dict[str, tuple[float, float]] = {
+    "4104": (33.7257, 113.3208),  # 平顶山湛河区
+    "4190": (35.0672, 112.6022),  # 济源
+    "4110": (34.0357, 113.8526),  # 许昌
+    "6404": (36.0159, 106.2424),  # 固原原州区
+    "1405": (35.4907, 112.8513),  # 晋城
+}
+
+
+def _place_near_city(code: str, rng: random.Random) -> tuple[Decimal | None, Decimal | None]:
+    """A point within about 3 km of the estate's city centre, or none for an unknown city."""
+    centre = CITY_CENTRES.get(code[:4])
+    if centre is None:
+        return None, None
+    lat = centre[0] + (rng.random() - 0.5) * 0.05
+    lng = centre[1] + (rng.random() - 0.5) * 0.06
+    return Decimal(f"{lat:.6f}"), Decimal(f"{lng:.6f}")
+
+
+def _survey(estate: Estate, rng: random.Random) -> None:
+    """A condition survey of the estate in the survey season (Guyuan: by 2021-06-30), severities made up."""
+    findings = {item: (rng.choice([0, 1, 1, 2, 2, 3]), "") for item in ConditionItem.values}
+    condition_survey_record(
+        estate=estate, surveyed_on=dt.date(2021, 6, 15), findings=findings, surveyor="街道办事处摸底调查组"
+    )
+
+
 def _estate_with_buildings(
     *,
     code: str,
@@ -143,11 +178,14 @@ def _estate_with_buildings(
         int(area_m2 * 100) if area_m2 is not None else sum(h * (60 + int(rng.random() * 40)) * 100 for h in buildings)
     )
     building_cents = apportion(total_cents, list(buildings))
+    latitude, longitude = _place_near_city(code, rng)
     estate = estate_create(
         code=code,
         name=name,
         jurisdiction=community,
         street=street,
+        latitude=latitude,
+        longitude=longitude,
         aliases=aliases,
         address=address,
         area=area,
@@ -161,6 +199,7 @@ def _estate_with_buildings(
         property_rights=[rng.choice([PropertyRight.REFORMED, PropertyRight.COMMERCIAL, PropertyRight.FUND_RAISED])],
     )
     report.add("estates")
+    _survey(estate, rng)
     for number, (count, cents) in enumerate(zip(buildings, building_cents, strict=True), 1):
         floors, stairwells, _per = _layout(count, rng)
         building = building_create(

@@ -37,6 +37,8 @@ from . import selectors
 from .choices import Eligibility, ManagementStatus, Structure
 from .models import (
     Building,
+    ConditionFinding,
+    ConditionSurvey,
     Estate,
     EstateEligibility,
     Household,
@@ -157,6 +159,35 @@ def building_create(
     building.full_clean()
     building.save()
     return building
+
+
+@transaction.atomic
+def condition_survey_record(
+    *,
+    estate: Estate,
+    surveyed_on: dt.date,
+    findings: dict[str, tuple[int, str]],
+    surveyor: str = "",
+    notes: str = "",
+) -> ConditionSurvey:
+    """Record (or replace) an estate's condition survey of one date: item → (severity 0–3, notes).
+
+    The checklist follows the national catalogue (国办发〔2020〕23号); Zhanhe's status ledger (seed 001)
+    asks for "accurate data, objective problems", so every item is stored even when it has no problem.
+    """
+    survey = ConditionSurvey.objects.filter(estate=estate, surveyed_on=surveyed_on).first() or ConditionSurvey(
+        estate=estate, surveyed_on=surveyed_on
+    )
+    survey.surveyor, survey.notes = surveyor, notes
+    survey.full_clean()
+    survey.save()
+    survey.findings.exclude(item__in=list(findings)).delete()
+    for item, (severity, item_notes) in findings.items():
+        finding = survey.findings.filter(item=item).first() or ConditionFinding(survey=survey, item=item)
+        finding.severity, finding.notes = severity, item_notes
+        finding.full_clean()
+        finding.save()
+    return survey
 
 
 @functools.cache
