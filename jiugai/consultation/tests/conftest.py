@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jiugai.accounts.choices import Role
 from jiugai.consultation import services
@@ -113,3 +114,10 @@ def world(tree: Any, make_user: Any, make_estate: Any) -> World:
         community=make_user("comm", Role.COMMUNITY_COMMITTEE, tree.community_a),
         deputy=make_user("deputy", Role.DEPUTY, tree.city),
     )
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """Service messages in English for assertions on their wording (the default language is Chinese)."""
+    with translation.override("en"):
+        yield

@@ -101,7 +101,7 @@ def test_window_last_day(start: dt.date, days: int, count: str, last: dt.date) -
     assert selectors.window_last_day(start=start, days=days, day_count=count) == last
 
 
-def test_unconfigured_window_needs_days(world: Any) -> None:
+def test_unconfigured_window_needs_days(world: Any, english: None) -> None:
     with pytest.raises(ValidationError) as exc:
         make_notice(world)
     assert "give the number of days" in str(exc.value.message_dict["window_days"])
@@ -109,7 +109,7 @@ def test_unconfigured_window_needs_days(world: Any) -> None:
     assert notice.window_days == 5 and notice.days_source
 
 
-def test_shorter_window_than_profile_refused(world: Any, seven_days: None) -> None:
+def test_shorter_window_than_profile_refused(world: Any, seven_days: None, english: None) -> None:
     with pytest.raises(ValidationError) as exc:
         make_notice(world, window_days=3)
     assert "at least 7" in str(exc.value.message_dict["window_days"])
@@ -136,7 +136,7 @@ def test_comment_on_draft_notice_refused(world: Any, seven_days: None) -> None:
         services.notice_comment_submit(notice=notice, kind="comment", text="还没公示")
 
 
-def test_objection_blocks_gate_until_answered(world: Any, seven_days: None) -> None:
+def test_objection_blocks_gate_until_answered(world: Any, seven_days: None, english: None) -> None:
     notice = make_notice(world, subject_object=world.estate)
     published_at = timezone.now() - dt.timedelta(days=30)
     services.notice_publish(actor=world.east, notice=notice, now=published_at)
@@ -163,7 +163,7 @@ def test_objection_blocks_gate_until_answered(world: Any, seven_days: None) -> N
     assert "consultation.notice_objection" in actions and "consultation.notice_objection_answered" in actions
 
 
-def test_gate_while_open_and_without_notice(world: Any, seven_days: None) -> None:
+def test_gate_while_open_and_without_notice(world: Any, seven_days: None, english: None) -> None:
     assert selectors.notice_gate(world.b1) == ["No public notice has been posted for this."]
     notice = make_notice(world, subject_object=world.b1)
     assert "not been published" in selectors.notice_gate(world.b1)[0]

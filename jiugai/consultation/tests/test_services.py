@@ -152,7 +152,7 @@ def test_multi_unit_owner_and_developer_count_once(world: Any) -> None:
     assert decision["outcome"] == "rejected"
 
 
-def test_elevator_campaign_on_one_stairwell(world: Any) -> None:
+def test_elevator_campaign_on_one_stairwell(world: Any, english: None) -> None:
     unit1 = world.households(4, prefix="1", stairwell=1)
     unit2 = world.households(4, prefix="2", stairwell=2)
     campaign = world.campaign(matter="elevator", rule="art278", scope_type="stairwell", building=world.b1, stairwell=1)
