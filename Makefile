@@ -31,7 +31,7 @@ KEEP_GOING ?= 1
 APT_DEMO := fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0
 APT_TEST := chromium poppler-utils
 
-.PHONY: help install install-test demo serve test $(TEST_STAGES) fmt bench-synth bench-import bench-screen clean \
+.PHONY: help install install-test demo serve test $(TEST_STAGES) fmt bench-synth bench-import bench-screen bench-votes clean \
 	_uv _python _node _apt-demo _apt-test
 
 help:
@@ -43,6 +43,7 @@ help:
 	@echo "make bench-synth synthetic national-scale benchmark"
 	@echo "make bench-import 100,000-household workbook import vs python-calamine's raw read"
 	@echo "make bench-screen eligibility screening of 220,000 synthetic estates"
+	@echo "make bench-votes  ballots: cast throughput and p95, bulk paper import, recount, sustained run"
 	@echo "single stages:   $(TEST_STAGES)"
 
 # --- installation ----------------------------------------------------------------------------
