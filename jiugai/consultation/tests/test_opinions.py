@@ -4,10 +4,12 @@ scoping and the API."""
 
 from __future__ import annotations
 
+import importlib
 import io
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
@@ -21,6 +23,17 @@ from jiugai.inventory.models import RenovationArea
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _seeded_dictionary(request: pytest.FixtureRequest) -> None:
+    """Tests that flush the database (transactional ones) also wipe data migrations: seed again if so."""
+    if "db" not in request.fixturenames and "world" not in request.fixturenames:
+        return
+    request.getfixturevalue("db")
+    if not OpinionKeyword.objects.exists():
+        seed_migration = importlib.import_module("jiugai.consultation.migrations.0003_seed_opinion_keywords")
+        seed_migration.seed(django_apps, None)
 
 
 def say(world: Any, text: str, *, estate: Any = None, channel: str = "meeting") -> Opinion:
