@@ -429,7 +429,7 @@ def plan_totals_checks(
                     stated,
                     computed.get(area.pk, Totals(estates=0, buildings=0, households=0, area=Decimal(0))),
                     subject=area.name,
-                    computed_from="the recorded estates",
+                    computed_from=str(_("the recorded estates")),
                     source=Source(title=area.source) if area.source else None,
                 ),
             )
@@ -464,7 +464,11 @@ def plan_totals_checks(
                 subject=plan.title,
                 kind="plan_vs_estates",
                 decision=totals_reconcile(
-                    plan.totals, recorded, subject=plan.title, computed_from="the recorded estates", source=source
+                    plan.totals,
+                    recorded,
+                    subject=plan.title,
+                    computed_from=str(_("the recorded estates")),
+                    source=source,
                 ),
             ),
         )
@@ -474,7 +478,11 @@ def plan_totals_checks(
                 subject=plan.title,
                 kind="plan_vs_areas",
                 decision=totals_reconcile(
-                    plan.totals, by_areas, subject=plan.title, computed_from="the per-area figures", source=source
+                    plan.totals,
+                    by_areas,
+                    subject=plan.title,
+                    computed_from=str(_("the per-area figures")),
+                    source=source,
                 ),
             ),
         )

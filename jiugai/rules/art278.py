@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 
 from .common import Param, at_least, more_than, param, share, show
 from .decision import Decision, Reason, RuleInputError, Source
+from .i18n import _
 from .policy import Policy
 
 RULE = "art278"
@@ -140,14 +141,30 @@ def _reason(
     *, code: str, what: str, num: Decimal | int, den: Decimal | int, used: Param, ok: bool, strict: bool
 ) -> Reason:
     observed = share(num, den)
-    relation = ("more than" if ok else "not more than") if strict else ("at least" if ok else "below")
-    note = " (statutory figure; not configured for this jurisdiction)" if used.defaulted else ""
+    if strict:
+        template = (
+            _("%(what)s: %(num)s of %(den)s (%(share)s), more than %(threshold)s")
+            if ok
+            else _("%(what)s: %(num)s of %(den)s (%(share)s), not more than %(threshold)s")
+        )
+    else:
+        template = (
+            _("%(what)s: %(num)s of %(den)s (%(share)s), at least %(threshold)s")
+            if ok
+            else _("%(what)s: %(num)s of %(den)s (%(share)s), below %(threshold)s")
+        )
+    message = template % {
+        "what": what,
+        "num": show(num),
+        "den": show(den),
+        "share": show(observed) if observed is not None else _("n/a"),
+        "threshold": show(used.value),
+    }
+    if used.defaulted:
+        message = _("%(message)s (statutory figure; not configured for this jurisdiction)") % {"message": message}
     return Reason(
         code=code if ok else f"{code}_not_met",
-        message=(
-            f"{what}: {show(num)} of {show(den)} ({show(observed) if observed is not None else 'n/a'}), "
-            f"{relation} {show(used.value)}{note}"
-        ),
+        message=message,
         parameter=used.key,
         value=observed,
         threshold=used.value,
@@ -173,21 +190,27 @@ def art278_decide(matter: str | Matter, owners: Iterable[Sequence[Any]], policy:
         Reason(
             code="matter_special" if special else "matter_ordinary",
             message=(
-                f"'{matter.value}' is a special matter (Art. 278 items 6-8): approval needs at least "
-                "art278.special_approval of the participating area and owners"
+                _(
+                    "'%(matter)s' is a special matter (Art. 278 items 6-8): approval needs at least "
+                    "art278.special_approval of the participating area and owners"
+                )
                 if special
-                else f"'{matter.value}' is an ordinary matter: approval needs more than "
-                "art278.ordinary_approval of the participating area and owners"
-            ),
+                else _(
+                    "'%(matter)s' is an ordinary matter: approval needs more than "
+                    "art278.ordinary_approval of the participating area and owners"
+                )
+            )
+            % {"matter": matter.value},
             value=matter.value,
             source=CIVIL_CODE,
         ),
         Reason(
             code="headcount",
-            message=(
-                f"{tally.units} units count as {tally.total_heads} owners "
+            message=_(
+                "%(units)s units count as %(owners)s owners "
                 "(an owner of several units counts once; the developer's unsold units count as one)"
-            ),
+            )
+            % {"units": tally.units, "owners": tally.total_heads},
             value=tally.total_heads,
             numerator=tally.total_heads,
             denominator=tally.units,
@@ -203,7 +226,7 @@ def art278_decide(matter: str | Matter, owners: Iterable[Sequence[Any]], policy:
     reasons.append(
         _reason(
             code="quorum_area",
-            what="participating exclusive area (m²) of total",
+            what=_("participating exclusive area (m²) of total"),
             num=tally.participating_area,
             den=tally.total_area,
             used=q_area,
@@ -214,7 +237,7 @@ def art278_decide(matter: str | Matter, owners: Iterable[Sequence[Any]], policy:
     reasons.append(
         _reason(
             code="quorum_owners",
-            what="participating owners of all owners",
+            what=_("participating owners of all owners"),
             num=tally.participating_heads,
             den=tally.total_heads,
             used=q_owners,
@@ -226,8 +249,10 @@ def art278_decide(matter: str | Matter, owners: Iterable[Sequence[Any]], policy:
         reasons.append(
             Reason(
                 code="non_voters_not_counted",
-                message="non-voters are configured to follow the majority; this rule does not count them "
-                "(contested after the Civil Code) and tallies only votes cast",
+                message=_(
+                    "non-voters are configured to follow the majority; this rule does not count them "
+                    "(contested after the Civil Code) and tallies only votes cast"
+                ),
                 parameter="art278.non_voters_follow_majority",
                 threshold=True,
                 source=policy.source("art278.non_voters_follow_majority"),
@@ -245,7 +270,7 @@ def art278_decide(matter: str | Matter, owners: Iterable[Sequence[Any]], policy:
     reasons.append(
         _reason(
             code="approval_area",
-            what="approving area (m²) of participating area",
+            what=_("approving area (m²) of participating area"),
             num=tally.yes_area,
             den=tally.participating_area,
             used=approval,
@@ -256,7 +281,7 @@ def art278_decide(matter: str | Matter, owners: Iterable[Sequence[Any]], policy:
     reasons.append(
         _reason(
             code="approval_owners",
-            what="approving owners of participating owners",
+            what=_("approving owners of participating owners"),
             num=tally.yes_heads,
             den=tally.participating_heads,
             used=approval,

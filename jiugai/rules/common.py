@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from .decision import Source
+from .i18n import _
 from .policy import Policy
 
 Number = int | Decimal | Fraction
@@ -70,7 +71,7 @@ def param(policy: Policy, key: str, *, default: Any = None, default_source: Sour
 def show(value: Any) -> str:
     """A value as text in a reason message: fractions as p/q, dates ISO, booleans yes/no."""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, Fraction):
         return f"{value.numerator}/{value.denominator}"
     if hasattr(value, "isoformat"):

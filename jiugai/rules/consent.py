@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .common import at_least, param, share, show
 from .decision import Decision, Reason, RuleInputError
+from .i18n import _
 from .policy import Policy
 
 RULE = "consent"
@@ -42,14 +43,27 @@ def consent_decide(agreeing_households: int, total_owner_households: int, policy
     # The smallest whole number of households that meets the share: ceil(total × p / q).
     p, q = required.value.numerator, required.value.denominator
     needed = -((-total_owner_households * p) // q)
-    comparison = "at least" if passed else "below"
+    template = (
+        _(
+            "%(agreeing)s of %(total)s owner households agree (%(share)s), at least the required %(required)s "
+            "of all owner households (%(needed)s households needed)"
+        )
+        if passed
+        else _(
+            "%(agreeing)s of %(total)s owner households agree (%(share)s), below the required %(required)s "
+            "of all owner households (%(needed)s households needed)"
+        )
+    )
     reason = Reason(
         code="consent_share_met" if passed else "consent_share_not_met",
-        message=(
-            f"{agreeing_households} of {total_owner_households} owner households agree ({show(observed)}), "
-            f"{comparison} the required {show(required.value)} of all owner households "
-            f"({needed} households needed)"
-        ),
+        message=template
+        % {
+            "agreeing": agreeing_households,
+            "total": total_owner_households,
+            "share": show(observed),
+            "required": show(required.value),
+            "needed": needed,
+        },
         parameter=SHARE_KEY,
         value=observed,
         threshold=required.value,

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from .decision import Decision, Reason, Source
+from .i18n import _, gettext_noop
 
 RULE = "data_quality"
 PLAN_RULE = "plan_totals"
@@ -151,27 +152,40 @@ def area_agrees(stated: Decimal, computed: Decimal) -> bool:
 
 def _building_issues(b: BuildingQualityFacts, today: dt.date) -> list[Reason]:
     issues: list[Reason] = []
-    label = f"building {b.number}"
+    label = {"building": b.number}
     if b.floors is not None and b.floors <= 0:
         issues.append(
-            _issue("building_floors_not_positive", f"{label}: {b.floors} floors", fact="floors", value=b.floors)
+            _issue(
+                "building_floors_not_positive",
+                _("building %(building)s: %(floors)s floors") % {**label, "floors": b.floors},
+                fact="floors",
+                value=b.floors,
+            )
         )
     if b.stairwells is not None and b.stairwells <= 0:
         issues.append(
             _issue(
                 "building_stairwells_not_positive",
-                f"{label}: {b.stairwells} stairwells",
+                _("building %(building)s: %(stairwells)s stairwells") % {**label, "stairwells": b.stairwells},
                 fact="stairwells",
                 value=b.stairwells,
             )
         )
     if b.area is not None and b.area <= 0:
-        issues.append(_issue("building_area_not_positive", f"{label}: area {b.area} m²", fact="area", value=b.area))
+        issues.append(
+            _issue(
+                "building_area_not_positive",
+                _("building %(building)s: area %(area)s m²") % {**label, "area": b.area},
+                fact="area",
+                value=b.area,
+            )
+        )
     if b.build_year is not None and b.build_year > today.year:
         issues.append(
             _issue(
                 "building_build_year_in_future",
-                f"{label}: built in {b.build_year}, after {today.year}",
+                _("building %(building)s: built in %(year)s, after %(current_year)s")
+                % {**label, "year": b.build_year, "current_year": today.year},
                 fact="build_year",
                 value=b.build_year,
                 expected=today.year,
@@ -181,7 +195,8 @@ def _building_issues(b: BuildingQualityFacts, today: dt.date) -> list[Reason]:
         issues.append(
             _issue(
                 "building_households_exceed_units",
-                f"{label}: {b.stated_households} households stated but only {b.units} dwelling units registered",
+                _("building %(building)s: %(stated)s households stated but only %(units)s dwelling units registered")
+                % {**label, "stated": b.stated_households, "units": b.units},
                 fact="stated_households",
                 value=b.stated_households,
                 expected=b.units,
@@ -191,7 +206,8 @@ def _building_issues(b: BuildingQualityFacts, today: dt.date) -> list[Reason]:
         issues.append(
             _issue(
                 "household_floor_above_building",
-                f"{label}: a household on floor {b.highest_floor} of a {b.floors}-floor building",
+                _("building %(building)s: a household on floor %(floor)s of a %(floors)s-floor building")
+                % {**label, "floor": b.highest_floor, "floors": b.floors},
                 fact="floor",
                 value=b.highest_floor,
                 expected=b.floors,
@@ -209,7 +225,7 @@ def estate_quality_decide(facts: EstateQualityFacts, *, today: dt.date) -> Decis
         issues.append(
             _issue(
                 "total_area_not_positive",
-                f"housing area {facts.total_area} m² is not positive",
+                _("housing area %(area)s m² is not positive") % {"area": facts.total_area},
                 fact="total_area",
                 value=facts.total_area,
             )
@@ -218,7 +234,7 @@ def estate_quality_decide(facts: EstateQualityFacts, *, today: dt.date) -> Decis
         issues.append(
             _issue(
                 "stated_households_not_positive",
-                f"{facts.stated_households} households stated",
+                _("%(stated)s households stated") % {"stated": facts.stated_households},
                 fact="stated_households",
                 value=facts.stated_households,
             )
@@ -227,7 +243,7 @@ def estate_quality_decide(facts: EstateQualityFacts, *, today: dt.date) -> Decis
         issues.append(
             _issue(
                 "stated_buildings_not_positive",
-                f"{facts.stated_buildings} buildings stated",
+                _("%(stated)s buildings stated") % {"stated": facts.stated_buildings},
                 fact="stated_buildings",
                 value=facts.stated_buildings,
             )
@@ -237,7 +253,8 @@ def estate_quality_decide(facts: EstateQualityFacts, *, today: dt.date) -> Decis
             issues.append(
                 _issue(
                     "build_year_in_future",
-                    f"built in {facts.build_year}, after the current year {today.year}",
+                    _("built in %(year)s, after the current year %(current_year)s")
+                    % {"year": facts.build_year, "current_year": today.year},
                     fact="build_year",
                     value=facts.build_year,
                     expected=today.year,
@@ -247,7 +264,8 @@ def estate_quality_decide(facts: EstateQualityFacts, *, today: dt.date) -> Decis
             issues.append(
                 _issue(
                     "build_year_implausible",
-                    f"built in {facts.build_year}, before {EARLIEST_BUILD_YEAR}",
+                    _("built in %(year)s, before %(earliest)s")
+                    % {"year": facts.build_year, "earliest": EARLIEST_BUILD_YEAR},
                     fact="build_year",
                     value=facts.build_year,
                     expected=EARLIEST_BUILD_YEAR,
@@ -258,7 +276,8 @@ def estate_quality_decide(facts: EstateQualityFacts, *, today: dt.date) -> Decis
             issues.append(
                 _issue(
                     "completed_in_future",
-                    f"completed {facts.completed_on.isoformat()}, after {today.isoformat()}",
+                    _("completed %(date)s, after %(today)s")
+                    % {"date": facts.completed_on.isoformat(), "today": today.isoformat()},
                     fact="completed_on",
                     value=facts.completed_on,
                     expected=today,
@@ -268,7 +287,8 @@ def estate_quality_decide(facts: EstateQualityFacts, *, today: dt.date) -> Decis
             issues.append(
                 _issue(
                     "completion_year_differs",
-                    f"build year {facts.build_year} but completed {facts.completed_on.isoformat()}",
+                    _("build year %(year)s but completed %(date)s")
+                    % {"year": facts.build_year, "date": facts.completed_on.isoformat()},
                     fact="completed_on",
                     value=facts.completed_on,
                     expected=facts.build_year,
@@ -284,7 +304,8 @@ def estate_quality_decide(facts: EstateQualityFacts, *, today: dt.date) -> Decis
                 issues.append(
                     _issue(
                         "buildings_mismatch",
-                        f"{facts.stated_buildings} buildings stated, {len(facts.buildings)} recorded",
+                        _("%(stated)s buildings stated, %(recorded)s recorded")
+                        % {"stated": facts.stated_buildings, "recorded": len(facts.buildings)},
                         fact="stated_buildings",
                         value=len(facts.buildings),
                         expected=facts.stated_buildings,
@@ -297,7 +318,8 @@ def estate_quality_decide(facts: EstateQualityFacts, *, today: dt.date) -> Decis
                 issues.append(
                     _issue(
                         "households_mismatch",
-                        f"{facts.stated_households} households stated, the buildings add up to {computed}",
+                        _("%(stated)s households stated, the buildings add up to %(computed)s")
+                        % {"stated": facts.stated_households, "computed": computed},
                         fact="stated_households",
                         value=computed,
                         expected=facts.stated_households,
@@ -308,7 +330,8 @@ def estate_quality_decide(facts: EstateQualityFacts, *, today: dt.date) -> Decis
             issues.append(
                 _issue(
                     "registered_households_mismatch",
-                    f"{facts.stated_households} households stated, {registered} registered",
+                    _("%(stated)s households stated, %(registered)s registered")
+                    % {"stated": facts.stated_households, "registered": registered},
                     fact="stated_households",
                     value=registered,
                     expected=facts.stated_households,
@@ -321,7 +344,8 @@ def estate_quality_decide(facts: EstateQualityFacts, *, today: dt.date) -> Decis
                 issues.append(
                     _issue(
                         "area_mismatch",
-                        f"housing area {facts.total_area} m² stated, the buildings add up to {computed_area} m²",
+                        _("housing area %(stated)s m² stated, the buildings add up to %(computed)s m²")
+                        % {"stated": facts.total_area, "computed": computed_area},
                         fact="total_area",
                         value=computed_area,
                         expected=facts.total_area,
@@ -330,19 +354,19 @@ def estate_quality_decide(facts: EstateQualityFacts, *, today: dt.date) -> Decis
 
     # Missing facts
     if facts.build_year is None and facts.completed_on is None:
-        issues.append(_issue("missing_completion", "neither a build year nor a completion date", fact="build_year"))
+        issues.append(_issue("missing_completion", _("neither a build year nor a completion date"), fact="build_year"))
     if facts.total_area is None:
-        issues.append(_issue("missing_total_area", "no housing area", fact="total_area"))
+        issues.append(_issue("missing_total_area", _("no housing area"), fact="total_area"))
     if facts.stated_households is None:
-        issues.append(_issue("missing_stated_households", "no number of households", fact="stated_households"))
+        issues.append(_issue("missing_stated_households", _("no number of households"), fact="stated_households"))
     if facts.stated_buildings is None:
-        issues.append(_issue("missing_stated_buildings", "no number of buildings", fact="stated_buildings"))
+        issues.append(_issue("missing_stated_buildings", _("no number of buildings"), fact="stated_buildings"))
     if not facts.buildings:
-        issues.append(_issue("missing_buildings", "no buildings recorded", fact="buildings"))
+        issues.append(_issue("missing_buildings", _("no buildings recorded"), fact="buildings"))
     if not facts.address.strip():
-        issues.append(_issue("missing_address", "no address", fact="address"))
+        issues.append(_issue("missing_address", _("no address"), fact="address"))
     if not facts.has_location:
-        issues.append(_issue("missing_location", "no map location", fact="latitude"))
+        issues.append(_issue("missing_location", _("no map location"), fact="latitude"))
 
     errors = sum(1 for r in issues if SEVERITY.get(r.code) == ERROR)
     return Decision(
@@ -351,6 +375,30 @@ def estate_quality_decide(facts: EstateQualityFacts, *, today: dt.date) -> Decis
         reasons=tuple(issues),
         figures={"errors": errors, "warnings": len(issues) - errors},
     )
+
+
+RECONCILE_MESSAGES: dict[tuple[str, bool], str] = {
+    ("estates", True): gettext_noop(
+        "%(subject)s: %(stated)s estates stated, %(computed_from)s agree (%(computed)s estates)"
+    ),
+    ("estates", False): gettext_noop(
+        "%(subject)s: %(stated)s estates stated, %(computed_from)s add up to %(computed)s estates"
+    ),
+    ("buildings", True): gettext_noop(
+        "%(subject)s: %(stated)s buildings stated, %(computed_from)s agree (%(computed)s buildings)"
+    ),
+    ("buildings", False): gettext_noop(
+        "%(subject)s: %(stated)s buildings stated, %(computed_from)s add up to %(computed)s buildings"
+    ),
+    ("households", True): gettext_noop(
+        "%(subject)s: %(stated)s households stated, %(computed_from)s agree (%(computed)s households)"
+    ),
+    ("households", False): gettext_noop(
+        "%(subject)s: %(stated)s households stated, %(computed_from)s add up to %(computed)s households"
+    ),
+    ("area", True): gettext_noop("%(subject)s: %(stated)s m² stated, %(computed_from)s agree (%(computed)s m²)"),
+    ("area", False): gettext_noop("%(subject)s: %(stated)s m² stated, %(computed_from)s add up to %(computed)s m²"),
+}
 
 
 def totals_reconcile(
@@ -368,12 +416,7 @@ def totals_reconcile(
     """
     reasons: list[Reason] = []
     mismatched = 0
-    for name, unit in (
-        ("estates", "estates"),
-        ("buildings", "buildings"),
-        ("households", "households"),
-        ("area", "m²"),
-    ):
+    for name in ("estates", "buildings", "households", "area"):
         said, made = getattr(stated, name), getattr(computed, name)
         if said is None or made is None:
             continue
@@ -383,10 +426,8 @@ def totals_reconcile(
         reasons.append(
             Reason(
                 code=f"{name}_{'consistent' if agrees else 'mismatch'}",
-                message=(
-                    f"{subject}: {said} {unit} stated, {computed_from} "
-                    + (f"agree ({made} {unit})" if agrees else f"add up to {made} {unit}")
-                ),
+                message=_(RECONCILE_MESSAGES[name, agrees])
+                % {"subject": subject, "stated": said, "computed_from": computed_from, "computed": made},
                 fact=name,
                 value=made,
                 threshold=said,

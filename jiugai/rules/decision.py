@@ -7,6 +7,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from .i18n import _
+
 
 @dataclass(frozen=True)
 class Source:
@@ -80,7 +82,7 @@ def to_jsonable(value: Any) -> Any:
 def _plain(value: Any) -> str:
     jsonable = to_jsonable(value)
     if isinstance(jsonable, bool):
-        return "yes" if jsonable else "no"
+        return _("yes") if jsonable else _("no")
     return str(jsonable)
 
 
@@ -97,27 +99,37 @@ def source_text(source: Source | None) -> str:
 
 def decision_lines(decision: Decision) -> list[str]:
     """A human-readable rendering of a decision, one line per item, for the command line."""
-    lines = [f"Rule: {decision.rule}", f"Outcome: {decision.outcome}", "Reasons:"]
+    lines = [
+        _("Rule: %(rule)s") % {"rule": decision.rule},
+        _("Outcome: %(outcome)s") % {"outcome": decision.outcome},
+        _("Reasons:"),
+    ]
     for reason in decision.reasons:
         lines.append(f"  - [{reason.code}] {reason.message}")
         details: list[str] = []
         if reason.fact:
-            details.append(f"fact {reason.fact} = {_plain(reason.value)}")
+            details.append(_("fact %(fact)s = %(value)s") % {"fact": reason.fact, "value": _plain(reason.value)})
         elif reason.value is not None:
-            details.append(f"value {_plain(reason.value)}")
+            details.append(_("value %(value)s") % {"value": _plain(reason.value)})
         if reason.numerator is not None or reason.denominator is not None:
-            details.append(f"count {_plain(reason.numerator)} of {_plain(reason.denominator)}")
+            details.append(
+                _("count %(numerator)s of %(denominator)s")
+                % {"numerator": _plain(reason.numerator), "denominator": _plain(reason.denominator)}
+            )
         if reason.parameter:
-            details.append(f"parameter {reason.parameter} = {_plain(reason.threshold)}")
+            details.append(
+                _("parameter %(parameter)s = %(value)s")
+                % {"parameter": reason.parameter, "value": _plain(reason.threshold)}
+            )
         elif reason.threshold is not None:
-            details.append(f"threshold {_plain(reason.threshold)}")
+            details.append(_("threshold %(value)s") % {"value": _plain(reason.threshold)})
         if details:
             lines.append(f"      {'; '.join(details)}")
         source = source_text(reason.source)
         if source:
-            lines.append(f"      source: {source}")
+            lines.append("      " + _("source: %(source)s") % {"source": source})
     if decision.figures:
-        lines.append("Figures:")
+        lines.append(_("Figures:"))
         for key, value in decision.figures.items():
             lines.append(f"  {key}: {_plain(value)}")
     return lines

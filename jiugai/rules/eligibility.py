@@ -20,6 +20,7 @@ from typing import Any
 
 from .common import param, show
 from .decision import Decision, Reason, RuleInputError, Source
+from .i18n import _, gettext_noop
 from .policy import Policy
 
 RULE = "eligibility"
@@ -28,11 +29,11 @@ ZHANHE = Source(title="Zhanhe implementation plan 平湛政办〔2020〕10号", 
 GUYUAN = Source(title="Guyuan draft 2022 implementation plan", reference="seeds/003_54d0b71b4a1e2a82.txt")
 
 EXCLUSIONS: dict[str, str] = {
-    "in_shantytown_plan": "the estate is in a shanty-town renovation programme",
-    "expropriation_planned": "the estate is planned for demolition, rebuilding or expropriation",
-    "self_built_area": "the area is mainly residents' self-built housing",
-    "urban_village": "the estate is in an urban village",
-    "three_supplies_done": "the estate was already renovated under 'three supplies and one property'",
+    "in_shantytown_plan": gettext_noop("the estate is in a shanty-town renovation programme"),
+    "expropriation_planned": gettext_noop("the estate is planned for demolition, rebuilding or expropriation"),
+    "self_built_area": gettext_noop("the area is mainly residents' self-built housing"),
+    "urban_village": gettext_noop("the estate is in an urban village"),
+    "three_supplies_done": gettext_noop("the estate was already renovated under 'three supplies and one property'"),
 }
 
 
@@ -63,7 +64,12 @@ def _completion(facts: EstateFacts) -> tuple[dt.date, str, dt.date | int, str]:
     if facts.completed_on is not None:
         if not isinstance(facts.completed_on, dt.date):
             raise RuleInputError("completed_on must be a date")
-        return facts.completed_on, "completed_on", facts.completed_on, f"completed {show(facts.completed_on)}"
+        return (
+            facts.completed_on,
+            "completed_on",
+            facts.completed_on,
+            _("completed %(date)s") % {"date": show(facts.completed_on)},
+        )
     if facts.build_year is not None:
         if (
             isinstance(facts.build_year, bool)
@@ -74,7 +80,8 @@ def _completion(facts: EstateFacts) -> tuple[dt.date, str, dt.date | int, str]:
         # Only the year is known: the estate was finished by the year's last day at the latest, so
         # "built in 2000" meets "completed by 2000-12-31" (and a mid-year cut-off is not assumed met).
         last_day = dt.date(facts.build_year, 12, 31)
-        return last_day, "build_year", facts.build_year, f"built in {facts.build_year} (taken as {show(last_day)})"
+        said = _("built in %(year)s (taken as %(date)s)") % {"year": facts.build_year, "date": show(last_day)}
+        return last_day, "build_year", facts.build_year, said
     raise RuleInputError("give completed_on (YYYY-MM-DD) or build_year")
 
 
@@ -100,7 +107,7 @@ def eligibility_decide(facts: EstateFacts | Mapping[str, Any], policy: Policy) -
         reasons.append(
             Reason(
                 code="completed_in_time",
-                message=f"{said}, on or before {show(cut_off.value)}",
+                message=_("%(said)s, on or before %(cut_off)s") % {"said": said, "cut_off": show(cut_off.value)},
                 parameter=cut_off.key,
                 value=fact_value,
                 threshold=cut_off.value,
@@ -115,7 +122,8 @@ def eligibility_decide(facts: EstateFacts | Mapping[str, Any], policy: Policy) -
             reasons.append(
                 Reason(
                     code="completed_too_late",
-                    message=f"{said}, after {show(cut_off.value)}, and later estates are not admitted",
+                    message=_("%(said)s, after %(cut_off)s, and later estates are not admitted")
+                    % {"said": said, "cut_off": show(cut_off.value)},
                     parameter=allowed.key,
                     value=fact_value,
                     threshold=False,
@@ -129,18 +137,25 @@ def eligibility_decide(facts: EstateFacts | Mapping[str, Any], policy: Policy) -
             capped = date_ok
             cap_key = "eligibility.post2000_household_cap"
             cap = param(policy, cap_key) if cap_key in policy else None
-            cap_note = f"; later estates may be at most {show(cap.value)} of a plan's households" if cap else ""
+            if not date_ok:
+                template = _("%(said)s, after %(cut_off)s and after %(latest)s, the latest date for later estates")
+            elif cap is not None:
+                template = _(
+                    "%(said)s, after %(cut_off)s but on or before %(latest)s: admitted for linkage; "
+                    "later estates may be at most %(cap)s of a plan's households"
+                )
+            else:
+                template = _("%(said)s, after %(cut_off)s but on or before %(latest)s: admitted for linkage")
             reasons.append(
                 Reason(
                     code="completed_later_capped" if date_ok else "completed_too_late",
-                    message=(
-                        f"{said}, after {show(cut_off.value)}"
-                        + (
-                            f" but on or before {show(latest.value)}: admitted for linkage{cap_note}"
-                            if date_ok
-                            else f" and after {show(latest.value)}, the latest date for later estates"
-                        )
-                    ),
+                    message=template
+                    % {
+                        "said": said,
+                        "cut_off": show(cut_off.value),
+                        "latest": show(latest.value),
+                        "cap": show(cap.value) if cap is not None else "",
+                    },
                     parameter=latest.key,
                     value=fact_value,
                     threshold=latest.value,
@@ -152,7 +167,8 @@ def eligibility_decide(facts: EstateFacts | Mapping[str, Any], policy: Policy) -
                 reasons.append(
                     Reason(
                         code="post2000_household_cap",
-                        message=f"later estates count against the plan's cap of {show(cap.value)} of households",
+                        message=_("later estates count against the plan's cap of %(cap)s of households")
+                        % {"cap": show(cap.value)},
                         parameter=cap.key,
                         threshold=cap.value,
                         source=cap.source,
@@ -163,7 +179,13 @@ def eligibility_decide(facts: EstateFacts | Mapping[str, Any], policy: Policy) -
         if getattr(facts, flag):
             excluded = True
             reasons.append(
-                Reason(code=f"excluded_{flag}", message=f"excluded: {text}", value=True, fact=flag, source=ZHANHE)
+                Reason(
+                    code=f"excluded_{flag}",
+                    message=_("excluded: %(why)s") % {"why": _(text)},
+                    value=True,
+                    fact=flag,
+                    source=ZHANHE,
+                )
             )
 
     if facts.central_funded_year is not None:
@@ -175,7 +197,8 @@ def eligibility_decide(facts: EstateFacts | Mapping[str, Any], policy: Policy) -
             reasons.append(
                 Reason(
                     code="excluded_repeat_central_funding",
-                    message=f"already in a centrally subsidised plan ({facts.central_funded_year}); may not apply again",
+                    message=_("already in a centrally subsidised plan (%(year)s); may not apply again")
+                    % {"year": facts.central_funded_year},
                     parameter=no_repeat.key,
                     value=facts.central_funded_year,
                     threshold=True,
@@ -187,7 +210,8 @@ def eligibility_decide(facts: EstateFacts | Mapping[str, Any], policy: Policy) -
             reasons.append(
                 Reason(
                     code="repeat_central_funding_allowed",
-                    message=f"centrally funded before ({facts.central_funded_year}), which this jurisdiction does not bar",
+                    message=_("centrally funded before (%(year)s), which this jurisdiction does not bar")
+                    % {"year": facts.central_funded_year},
                     parameter=no_repeat.key,
                     value=facts.central_funded_year,
                     threshold=False,

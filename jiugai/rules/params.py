@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
+from .i18n import _
+
 
 class ParameterError(ValueError):
     """A parameter value that does not fit its specification."""
@@ -56,23 +58,23 @@ def parse_fraction(key: str, raw: Any) -> Fraction:
     if match:
         num, den = int(match.group(1)), int(match.group(2))
         if den == 0:
-            raise ParameterError(key, "zero_denominator", "a fraction cannot have a zero denominator")
+            raise ParameterError(key, "zero_denominator", _("a fraction cannot have a zero denominator"))
         return Fraction(num, den)
     try:
         return Fraction(Decimal(text))
     except (InvalidOperation, ValueError) as exc:
-        raise ParameterError(key, "not_a_fraction", f"'{text}' is not a fraction") from exc
+        raise ParameterError(key, "not_a_fraction", _("'%(value)s' is not a fraction") % {"value": text}) from exc
 
 
 def parse_decimal(key: str, raw: Any) -> Decimal:
     if isinstance(raw, (bool, float)):
-        raise ParameterError(key, "not_exact", "write decimal amounts as text such as '0.15', not as a float")
+        raise ParameterError(key, "not_exact", _("write decimal amounts as text such as '0.15', not as a float"))
     try:
         value = Decimal(str(raw).strip())
     except InvalidOperation as exc:
-        raise ParameterError(key, "not_a_number", f"'{raw}' is not a number") from exc
+        raise ParameterError(key, "not_a_number", _("'%(value)s' is not a number") % {"value": raw}) from exc
     if not value.is_finite():
-        raise ParameterError(key, "not_a_number", f"'{raw}' is not a finite number")
+        raise ParameterError(key, "not_a_number", _("'%(value)s' is not a finite number") % {"value": raw})
     return value
 
 
@@ -86,10 +88,10 @@ def parse_value(spec: ParameterSpec, raw: Any) -> Any:
         value = parse_decimal(key, raw)
     elif spec.kind in {"int", "weekday"}:
         if isinstance(raw, bool) or not (isinstance(raw, int) or str(raw).strip().lstrip("-").isdigit()):
-            raise ParameterError(key, "not_an_integer", f"'{raw}' is not a whole number")
+            raise ParameterError(key, "not_an_integer", _("'%(value)s' is not a whole number") % {"value": raw})
         value = int(raw)
         if spec.kind == "weekday" and not 1 <= value <= 7:
-            raise ParameterError(key, "out_of_range", "a weekday is 1 (Monday) to 7 (Sunday)")
+            raise ParameterError(key, "out_of_range", _("a weekday is 1 (Monday) to 7 (Sunday)"))
     elif spec.kind == "bool":
         if isinstance(raw, bool):
             value = raw
@@ -98,39 +100,55 @@ def parse_value(spec: ParameterSpec, raw: Any) -> Any:
         elif str(raw).strip().lower() in {"false", "0", "no"}:
             value = False
         else:
-            raise ParameterError(key, "not_a_boolean", f"'{raw}' is not true or false")
+            raise ParameterError(key, "not_a_boolean", _("'%(value)s' is not true or false") % {"value": raw})
     elif spec.kind == "date":
         try:
             value = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw).strip())
         except ValueError as exc:
-            raise ParameterError(key, "not_a_date", f"'{raw}' is not a date (YYYY-MM-DD)") from exc
+            raise ParameterError(
+                key, "not_a_date", _("'%(value)s' is not a date (YYYY-MM-DD)") % {"value": raw}
+            ) from exc
     elif spec.kind == "choice":
         value = str(raw)
         if value not in spec.choices:
-            raise ParameterError(key, "not_a_choice", f"'{raw}' is not one of {', '.join(spec.choices)}")
+            raise ParameterError(
+                key,
+                "not_a_choice",
+                _("'%(value)s' is not one of %(choices)s") % {"value": raw, "choices": ", ".join(spec.choices)},
+            )
     elif spec.kind == "text":
         value = str(raw)
     elif spec.kind == "floor_table":
         if not isinstance(raw, Mapping) or not raw:
-            raise ParameterError(key, "not_a_table", "give a table of floor → coefficient")
+            raise ParameterError(key, "not_a_table", _("give a table of floor → coefficient"))
         table: dict[int, Decimal] = {}
         for floor, coefficient in raw.items():
             if not str(floor).strip().isdigit() or int(floor) < 1:
-                raise ParameterError(key, "bad_floor", f"'{floor}' is not a floor number")
+                raise ParameterError(key, "bad_floor", _("'%(value)s' is not a floor number") % {"value": floor})
             table[int(floor)] = parse_decimal(key, coefficient)
             if table[int(floor)] < 0:
-                raise ParameterError(key, "negative", "coefficients cannot be negative")
+                raise ParameterError(key, "negative", _("coefficients cannot be negative"))
         floors = sorted(table)
         missing = sorted(set(range(floors[0], floors[-1] + 1)) - set(floors))
         if missing:
-            raise ParameterError(key, "missing_floor", f"floors {missing} are missing from the table")
+            raise ParameterError(
+                key, "missing_floor", _("floors %(floors)s are missing from the table") % {"floors": missing}
+            )
         value = table
     else:  # pragma: no cover - the catalogue only uses the kinds above
         raise ParameterError(key, "unknown_kind", spec.kind)
     if spec.minimum is not None and value < spec.minimum:
-        raise ParameterError(key, "below_minimum", f"{raw} is below the minimum {spec.minimum}")
+        raise ParameterError(
+            key,
+            "below_minimum",
+            _("%(value)s is below the minimum %(minimum)s") % {"value": raw, "minimum": spec.minimum},
+        )
     if spec.maximum is not None and value > spec.maximum:
-        raise ParameterError(key, "above_maximum", f"{raw} is above the maximum {spec.maximum}")
+        raise ParameterError(
+            key,
+            "above_maximum",
+            _("%(value)s is above the maximum %(maximum)s") % {"value": raw, "maximum": spec.maximum},
+        )
     return value
 
 
@@ -392,7 +410,9 @@ def spec_for(key: str) -> ParameterSpec:
     try:
         return SPECS[key]
     except KeyError as exc:
-        raise ParameterError(key, "unknown_parameter", f"there is no parameter named '{key}'") from exc
+        raise ParameterError(
+            key, "unknown_parameter", _("there is no parameter named '%(key)s'") % {"key": key}
+        ) from exc
 
 
 def validate_values(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .decision import Source
+from .i18n import _
 from .params import ParameterError, parse_value, spec_for
 
 
@@ -53,7 +54,12 @@ class Policy:
 
     def require(self, key: str) -> Any:
         if key not in self.values:
-            raise ParameterError(key, "not_configured", f"'{key}' is not configured for {self.jurisdiction_code}")
+            raise ParameterError(
+                key,
+                "not_configured",
+                _("'%(key)s' is not configured for %(jurisdiction)s")
+                % {"key": key, "jurisdiction": self.jurisdiction_code},
+            )
         return self.values[key].value
 
     def source(self, key: str) -> Source:

@@ -12,10 +12,33 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .common import param, show
 from .decision import Decision, Reason, RuleInputError
+from .i18n import _, gettext_noop
 from .policy import Policy
 
 RULE = "property_subsidy"
 CENT = Decimal("0.01")
+
+# One message per figure and step, so that each reads naturally once translated.
+MESSAGES: dict[tuple[str, str], str] = {
+    ("rate", "from_profile"): gettext_noop("rate %(value)s from the policy profile"),
+    ("rate", "from_profile_minimum"): gettext_noop("rate %(value)s from the policy profile (a minimum)"),
+    ("rate", "fixed_by_profile"): gettext_noop("proposed rate %(proposed)s ignored: the profile fixes it at %(value)s"),
+    ("rate", "as_fixed"): gettext_noop("rate %(value)s as fixed by the policy profile"),
+    ("rate", "below_minimum"): gettext_noop("proposed rate %(proposed)s is below the minimum %(value)s"),
+    ("rate", "meets_minimum"): gettext_noop("proposed rate %(proposed)s is at least the minimum %(value)s"),
+    ("months", "from_profile"): gettext_noop("months %(value)s from the policy profile"),
+    ("months", "from_profile_minimum"): gettext_noop("months %(value)s from the policy profile (a minimum)"),
+    ("months", "fixed_by_profile"): gettext_noop(
+        "proposed months %(proposed)s ignored: the profile fixes it at %(value)s"
+    ),
+    ("months", "as_fixed"): gettext_noop("months %(value)s as fixed by the policy profile"),
+    ("months", "below_minimum"): gettext_noop("proposed months %(proposed)s is below the minimum %(value)s"),
+    ("months", "meets_minimum"): gettext_noop("proposed months %(proposed)s is at least the minimum %(value)s"),
+}
+
+
+def _message(name: str, step: str, value: Decimal | int, proposed: Decimal | int | None = None) -> str:
+    return _(MESSAGES[name, step]) % {"value": show(value), "proposed": show(proposed)}
 
 
 def _check_proposal(
@@ -34,8 +57,7 @@ def _check_proposal(
         reasons.append(
             Reason(
                 code=f"{name}_from_profile",
-                message=f"{name} {show(profile_value)} from the policy profile"
-                + (" (a minimum)" if is_minimum else ""),
+                message=_message(name, "from_profile_minimum" if is_minimum else "from_profile", profile_value),
                 parameter=key,
                 value=profile_value,
                 threshold=profile_value,
@@ -48,7 +70,7 @@ def _check_proposal(
             reasons.append(
                 Reason(
                     code=f"{name}_fixed_by_profile",
-                    message=f"proposed {name} {show(proposed)} ignored: the profile fixes it at {show(profile_value)}",
+                    message=_message(name, "fixed_by_profile", profile_value, proposed),
                     parameter=key,
                     value=proposed,
                     threshold=profile_value,
@@ -60,7 +82,7 @@ def _check_proposal(
             reasons.append(
                 Reason(
                     code=f"{name}_from_profile",
-                    message=f"{name} {show(profile_value)} as fixed by the policy profile",
+                    message=_message(name, "as_fixed", profile_value),
                     parameter=key,
                     value=proposed,
                     threshold=profile_value,
@@ -73,7 +95,7 @@ def _check_proposal(
         reasons.append(
             Reason(
                 code=f"{name}_below_minimum",
-                message=f"proposed {name} {show(proposed)} is below the minimum {show(profile_value)}",
+                message=_message(name, "below_minimum", profile_value, proposed),
                 parameter=key,
                 value=proposed,
                 threshold=profile_value,
@@ -85,7 +107,7 @@ def _check_proposal(
     reasons.append(
         Reason(
             code=f"{name}_meets_minimum",
-            message=f"proposed {name} {show(proposed)} is at least the minimum {show(profile_value)}",
+            message=_message(name, "meets_minimum", profile_value, proposed),
             parameter=key,
             value=proposed,
             threshold=profile_value,
@@ -125,9 +147,9 @@ def property_subsidy_decide(
     reasons: list[Reason] = [
         Reason(
             code="minimums" if is_minimum.value else "fixed_figures",
-            message="the profile's rate and duration are minimums"
+            message=_("the profile's rate and duration are minimums")
             if is_minimum.value
-            else "the profile's rate and duration are fixed figures",
+            else _("the profile's rate and duration are fixed figures"),
             parameter=is_minimum.key,
             threshold=is_minimum.value,
             source=is_minimum.source,
@@ -167,7 +189,8 @@ def property_subsidy_decide(
         reasons.append(
             Reason(
                 code="total",
-                message=f"{show(used_rate)} yuan/m²/month × {show(area)} m² × {used_months} months = {show(total)} yuan",
+                message=_("%(rate)s yuan/m²/month × %(area)s m² × %(months)s months = %(total)s yuan")
+                % {"rate": show(used_rate), "area": show(area), "months": used_months, "total": show(total)},
                 value=total,
             )
         )

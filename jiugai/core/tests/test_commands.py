@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.utils import translation
 
 from jiugai.core.audit import audit_entry_append
 from jiugai.core.models import AuditEntry
@@ -49,10 +50,20 @@ CONSENT = {
 
 
 def test_decide_prints_outcome_and_reasons(tmp_path: Path) -> None:
-    out = run("decide", "consent", input=write(tmp_path, CONSENT))
+    with translation.override("en"):
+        out = run("decide", "consent", input=write(tmp_path, CONSENT))
     assert "Outcome: passed" in out
     assert "parameter consent.share_of_all_households = 2/3" in out
     assert "count 20 of 30" in out
+    assert "20 of 30 owner households agree (2/3), at least the required 2/3" in out
+
+
+def test_decide_prints_reasons_in_the_active_language(tmp_path: Path) -> None:
+    with translation.override("zh-hans"):
+        out = run("decide", "consent", input=write(tmp_path, CONSENT))
+    assert "结果：passed" in out
+    assert "30 户业主中 20 户同意（2/3），达到业主总户数 2/3 的要求（须 20 户同意）" in out
+    assert "计数 20 / 30" in out
 
 
 def test_decide_json(tmp_path: Path) -> None:
@@ -67,7 +78,8 @@ def test_decide_json(tmp_path: Path) -> None:
 
 def test_decide_reads_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(CONSENT)))
-    assert "Outcome: passed" in run("decide", "consent", input="-")
+    with translation.override("en"):
+        assert "Outcome: passed" in run("decide", "consent", input="-")
 
 
 def test_decide_keeps_decimal_numbers_exact(tmp_path: Path) -> None:
@@ -92,7 +104,7 @@ def test_decide_keeps_decimal_numbers_exact(tmp_path: Path) -> None:
     ],
 )
 def test_decide_errors_exit_2(tmp_path: Path, rule: str, content: Any, message: str) -> None:
-    with pytest.raises(CommandError, match=message) as info:
+    with translation.override("en"), pytest.raises(CommandError, match=message) as info:
         run("decide", rule, input=write(tmp_path, content))
     assert info.value.returncode == 2
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from jiugai.core.models import AuditEntry
 from jiugai.inventory.models import Building, Estate, Household
@@ -175,7 +176,11 @@ class TestGuyuanDemo:
         assert response.status_code == 200
         html = response.content.decode()
         assert 'data-code="buildings_mismatch"' in html
-        assert "84 buildings stated, the per-area figures add up to 81 buildings" in html
+        assert "载明 84 栋楼，各片区数据合计 81 栋" in html  # the reason in the page's language
+        with translation.override("en"):
+            english_plan = next(c for c in plan_totals_checks(user=admin) if c.kind == "plan_vs_areas")
+        [english] = [r for r in english_plan.decision.reasons if r.fact == "buildings"]
+        assert "84 buildings stated, the per-area figures add up to 81 buildings" in english.message
 
     def test_quality_command_on_guyuan(self, demo: None) -> None:
         out = StringIO()
