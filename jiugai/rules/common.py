@@ -76,4 +76,8 @@ def show(value: Any) -> str:
         return f"{value.numerator}/{value.denominator}"
     if hasattr(value, "isoformat"):
         return str(value.isoformat())
+    if isinstance(value, Decimal):
+        # Database sums may carry many places (247891.000000000): keep at most two, drop a zero fraction.
+        rounded = value.quantize(Decimal("0.01")) if value.as_tuple().exponent < -2 else value
+        return f"{rounded.normalize():f}" if rounded == rounded.to_integral_value() else f"{rounded:f}"
     return str(value)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from .common import show
 from .decision import Decision, Reason, Source
 from .i18n import _, gettext_noop
 
@@ -427,7 +428,7 @@ def totals_reconcile(
             Reason(
                 code=f"{name}_{'consistent' if agrees else 'mismatch'}",
                 message=_(RECONCILE_MESSAGES[name, agrees])
-                % {"subject": subject, "stated": said, "computed_from": computed_from, "computed": made},
+                % {"subject": subject, "stated": show(said), "computed_from": computed_from, "computed": show(made)},
                 fact=name,
                 value=made,
                 threshold=said,
