@@ -78,6 +78,7 @@ def show(value: Any) -> str:
         return str(value.isoformat())
     if isinstance(value, Decimal):
         # Database sums may carry many places (247891.000000000): keep at most two, drop a zero fraction.
-        rounded = value.quantize(Decimal("0.01")) if value.as_tuple().exponent < -2 else value
+        exponent = value.as_tuple().exponent
+        rounded = value.quantize(Decimal("0.01")) if isinstance(exponent, int) and exponent < -2 else value
         return f"{rounded.normalize():f}" if rounded == rounded.to_integral_value() else f"{rounded:f}"
     return str(value)
