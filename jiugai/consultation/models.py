@@ -332,12 +332,9 @@ class NoticeAttachment(TimeStampedModel):
         return self.title
 
 
-class NoticeComment(TimeStampedModel):
-    """A comment or a formal objection (异议) on a notice; every objection needs a recorded response."""
+class PublicComment(TimeStampedModel):
+    """Abstract base: a comment from the public or entered by staff, and the response recorded to it."""
 
-    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="comments", verbose_name=_("notice"))
-    kind = models.CharField(_("kind"), max_length=10, choices=CommentKind.choices)
-    text = models.TextField(_("text"), max_length=2000)
     channel = models.CharField(_("channel"), max_length=10, choices=CommentChannel.choices)
     name = models.CharField(_("name"), max_length=50, blank=True)
     contact = models.CharField(_("contact"), max_length=50, blank=True)
@@ -361,6 +358,17 @@ class NoticeComment(TimeStampedModel):
         related_name="+",
         verbose_name=_("entered by"),
     )
+
+    class Meta:
+        abstract = True
+
+
+class NoticeComment(PublicComment):
+    """A comment or a formal objection (异议) on a notice; every objection needs a recorded response."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="comments", verbose_name=_("notice"))
+    kind = models.CharField(_("kind"), max_length=10, choices=CommentKind.choices)
+    text = models.TextField(_("text"), max_length=2000)
 
     scope_field = "notice__jurisdiction"
 
@@ -444,7 +452,7 @@ class DraftSection(models.Model):
         return f"{self.number}. {self.heading}"
 
 
-class DraftComment(TimeStampedModel):
+class DraftComment(PublicComment):
     """A comment on a draft, on the whole or on one section, with what became of it."""
 
     draft = models.ForeignKey(DraftDocument, on_delete=models.PROTECT, related_name="comments", verbose_name=_("draft"))
@@ -457,30 +465,7 @@ class DraftComment(TimeStampedModel):
         verbose_name=_("section"),
     )
     text = models.TextField(_("text"), max_length=5000)
-    channel = models.CharField(_("channel"), max_length=10, choices=CommentChannel.choices)
-    name = models.CharField(_("name"), max_length=50, blank=True)
-    contact = models.CharField(_("contact"), max_length=50, blank=True)
-    submitted_at = models.DateTimeField(_("submitted at"))
-    client_hash = models.CharField(_("client"), max_length=16, blank=True)
     adoption = models.CharField(_("adoption"), max_length=12, choices=Adoption.choices, default=Adoption.PENDING)
-    response = models.TextField(_("response"), blank=True)
-    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
-    responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("responded by"),
-    )
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("entered by"),
-    )
 
     scope_field = "draft__jurisdiction"
 
