@@ -151,36 +151,25 @@ def area_agrees(stated: Decimal, computed: Decimal) -> bool:
     return abs(stated - computed) <= abs(stated) * AREA_TOLERANCE
 
 
+# Building facts that must be positive: (fact, reason code, message with the fact as placeholder).
+_BUILDING_NOT_POSITIVE = (
+    ("floors", "building_floors_not_positive", gettext_noop("building %(building)s: %(floors)s floors")),
+    (
+        "stairwells",
+        "building_stairwells_not_positive",
+        gettext_noop("building %(building)s: %(stairwells)s stairwells"),
+    ),
+    ("area", "building_area_not_positive", gettext_noop("building %(building)s: area %(area)s m²")),
+)
+
+
 def _building_issues(b: BuildingQualityFacts, today: dt.date) -> list[Reason]:
     issues: list[Reason] = []
     label = {"building": b.number}
-    if b.floors is not None and b.floors <= 0:
-        issues.append(
-            _issue(
-                "building_floors_not_positive",
-                _("building %(building)s: %(floors)s floors") % {**label, "floors": b.floors},
-                fact="floors",
-                value=b.floors,
-            )
-        )
-    if b.stairwells is not None and b.stairwells <= 0:
-        issues.append(
-            _issue(
-                "building_stairwells_not_positive",
-                _("building %(building)s: %(stairwells)s stairwells") % {**label, "stairwells": b.stairwells},
-                fact="stairwells",
-                value=b.stairwells,
-            )
-        )
-    if b.area is not None and b.area <= 0:
-        issues.append(
-            _issue(
-                "building_area_not_positive",
-                _("building %(building)s: area %(area)s m²") % {**label, "area": b.area},
-                fact="area",
-                value=b.area,
-            )
-        )
+    for fact, code, message in _BUILDING_NOT_POSITIVE:
+        value = getattr(b, fact)
+        if value is not None and value <= 0:
+            issues.append(_issue(code, _(message) % {**label, fact: value}, fact=fact, value=value))
     if b.build_year is not None and b.build_year > today.year:
         issues.append(
             _issue(
