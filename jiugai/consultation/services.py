@@ -203,9 +203,14 @@ def _check_rule_configured(campaign: Campaign) -> None:
         )
 
 
+def _require_visible(actor: Any, obj: Any, message: str) -> None:
+    """Refuse to act on an object outside the actor's jurisdiction (one scoped existence query)."""
+    if not visible_to(actor, type(obj)._default_manager.filter(pk=obj.pk)).exists():
+        raise PermissionDenied(message)
+
+
 def _check_visible(actor: Any, campaign: Campaign) -> None:
-    if not visible_to(actor, Campaign.objects.filter(pk=campaign.pk)).exists():
-        raise PermissionDenied(_("This campaign is outside your jurisdiction."))
+    _require_visible(actor, campaign, _("This campaign is outside your jurisdiction."))
 
 
 @transaction.atomic
@@ -690,13 +695,11 @@ def _clean_text(text: str, *, field: str, limit: int) -> str:
 
 
 def _check_jurisdiction(actor: Any, jurisdiction: Jurisdiction) -> None:
-    if not visible_to(actor, Jurisdiction.objects.filter(pk=jurisdiction.pk)).exists():
-        raise PermissionDenied(_("This jurisdiction is outside yours."))
+    _require_visible(actor, jurisdiction, _("This jurisdiction is outside yours."))
 
 
 def _check_notice_visible(actor: Any, notice: Notice) -> None:
-    if not visible_to(actor, Notice.objects.filter(pk=notice.pk)).exists():
-        raise PermissionDenied(_("This notice is outside your jurisdiction."))
+    _require_visible(actor, notice, _("This notice is outside your jurisdiction."))
 
 
 @transaction.atomic
@@ -918,8 +921,7 @@ def notice_withdraw(*, actor: Any, notice: Notice, reason: str) -> Notice:
 
 
 def _check_draft_visible(actor: Any, draft: DraftDocument) -> None:
-    if not visible_to(actor, DraftDocument.objects.filter(pk=draft.pk)).exists():
-        raise PermissionDenied(_("This draft is outside your jurisdiction."))
+    _require_visible(actor, draft, _("This draft is outside your jurisdiction."))
 
 
 @transaction.atomic
