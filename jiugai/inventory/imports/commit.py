@@ -441,6 +441,9 @@ class Writer:
         names = ", ".join((*columns, "created_at", "updated_at"))
         stamp = "\t" + self.now.isoformat() + "\t" + self.now.isoformat() + "\n"
         with connection.cursor() as cursor:
+            # Check the building reference of each row as it arrives rather than all 100,000 at commit:
+            # the server does it while later rows are still being validated here, not after.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             raw = cursor.cursor  # psycopg's own cursor: the queued writer needs it
             with raw.copy(f"COPY {table} ({names}) FROM STDIN", writer=QueuedLibpqWriter(raw)) as copy:
 
@@ -455,6 +458,7 @@ class Writer:
                     self._tick(len(rows))
 
                 yield write
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
     # survey
 
