@@ -72,14 +72,19 @@ def campaign_policy(*, campaign: Campaign) -> Policy:
 
 def households_in_scope(*, campaign: Campaign) -> QuerySet[Household]:
     """The households asked: those of the scope in the register when the campaign opened (or now, in draft)."""
+    tally = Tally.objects.filter(campaign=campaign).only("snapshot_at").first()
+    return households_in_scope_at(campaign=campaign, snapshot_at=tally.snapshot_at if tally is not None else None)
+
+
+def households_in_scope_at(*, campaign: Campaign, snapshot_at: dt.datetime | None) -> QuerySet[Household]:
+    """`households_in_scope` for a caller that has already read the register's snapshot time."""
     qs = Household.objects.filter(building__estate_id=campaign.estate_id)
     if campaign.scope_type != ScopeType.ESTATE:
         qs = qs.filter(building_id=campaign.building_id or 0)
     if campaign.scope_type == ScopeType.STAIRWELL:
         qs = qs.filter(stairwell=campaign.stairwell or 0)
-    tally = Tally.objects.filter(campaign=campaign).only("snapshot_at").first()
-    if tally is not None:
-        qs = qs.filter(created_at__lte=tally.snapshot_at)
+    if snapshot_at is not None:
+        qs = qs.filter(created_at__lte=snapshot_at)
     return qs
 
 

@@ -24,13 +24,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiugai.accounts.models import Jurisdiction
-from jiugai.core.audit import audit_entry_append
+from jiugai.core.audit import PendingEntry, audit_entries_append, audit_entry_append
 from jiugai.core.permissions import require
 from jiugai.core.scoping import visible_to
 from jiugai.core.workflow import workflow_transition
@@ -83,6 +83,7 @@ from .selectors import (
     failure_key,
     head_key,
     households_in_scope,
+    households_in_scope_at,
     keyword_dictionary,
     notice_days_policy,
     notice_window_state,
@@ -391,14 +392,26 @@ def _ensure_open(campaign: Campaign, now: dt.datetime) -> None:
         raise ValidationError(_("This campaign is not open for voting yet."), code="not_open")
 
 
-def _siblings(campaign: Campaign, household: Household) -> Any:
+def _siblings(campaign: Campaign, household: Household, snapshot_at: dt.datetime | None) -> Any:
     """The units that count as one owner with `household` (they carry one answer together)."""
-    scope = households_in_scope(campaign=campaign)
+    scope = households_in_scope_at(campaign=campaign, snapshot_at=snapshot_at)
     if household.developer_held:
         return scope.filter(developer_held=True)
     if household.owner_key:
         return scope.filter(owner_key=household.owner_key, developer_held=False)
     return scope.filter(pk=household.pk)
+
+
+def _campaign_hold(campaign_id: int) -> None:
+    """Hold the campaign open until this transaction ends, without holding back other ballots.
+
+    A ballot takes a KEY SHARE lock on the campaign row and closing takes FOR UPDATE, so a close waits
+    for the ballots already under way and a ballot that starts later sees the campaign closed. Ballots
+    do not block each other here (SQLite, which has one writer at a time, needs no lock).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {Campaign._meta.db_table} WHERE id = %s FOR KEY SHARE", [campaign_id])  # noqa: S608
 
 
 def _ballot_write(
@@ -411,37 +424,40 @@ def _ballot_write(
     actor: Any,
     attachment: File | None = None,
 ) -> Ballot:
-    """Record one owner's answer and count it, in one transaction under the tally's row lock.
+    """Record one owner's answer and count it, in one transaction.
 
-    The tally row is locked first (closing locks it too), so a ballot and a close never interleave, and
-    two ballots from one household are applied one after the other: the second changes the first.
-    An owner of several units (or the developer) answers once for all of them (REFERENCE §2.3).
+    Locks, in this order: the campaign against closing (shared with other ballots), the owner's row of
+    the frozen register (two ballots of one owner run one after the other: the second changes the first),
+    then, as the last statements before commit, the audit chain head and the tally counters. Ballots of
+    different owners therefore overlap up to those last few statements. An owner of several units (or
+    the developer) answers once for all of them (REFERENCE §2.3).
     """
     now = timezone.now()
-    tally = Tally.objects.select_for_update().filter(campaign_id=campaign_id).first()
+    _campaign_hold(campaign_id)
     campaign = Campaign.objects.select_related("estate__jurisdiction", "building").get(pk=campaign_id)
     _ensure_open(campaign, now)
+    tally = Tally.objects.filter(campaign_id=campaign_id).only("pk", "snapshot_at").first()
     if tally is None:
         raise ValidationError(_("This campaign is not open for voting yet."), code="not_open")
-    fresh = households_in_scope(campaign=campaign).filter(pk=household.pk).first()
+    in_scope = households_in_scope_at(campaign=campaign, snapshot_at=tally.snapshot_at)
+    fresh = in_scope.filter(pk=household.pk).first()
     if fresh is None:
         raise ValidationError(_("This household is not among those asked in this campaign."), code="out_of_scope")
     if answer not in Answer.values:
         raise ValidationError({"answer": _("Choose agree, disagree or abstain.")})
     household = fresh
     clean_answers = answers_clean(campaign=campaign, answers=answers)
-    units = list(_siblings(campaign, household).select_for_update().order_by("pk"))
+    key = head_key(household)
+    owner_row = TallyOwner.objects.select_for_update().filter(campaign=campaign, head_key=key).first()
+    units = list(_siblings(campaign, household, tally.snapshot_at).order_by("pk"))
+    if owner_row is None:  # a unit of the frozen register always has its row; this is a safety net
+        owner_row = TallyOwner.objects.create(campaign=campaign, head_key=key, units=len(units))
     existing = {
-        b.household_id: b
-        for b in Ballot.objects.select_for_update().filter(campaign=campaign, household__in=[u.pk for u in units])
+        b.household_id: b for b in Ballot.objects.filter(campaign=campaign, household__in=[u.pk for u in units])
     }
     staff = channel != Channel.ONLINE
     if staff and any(b.channel == Channel.ONLINE for b in existing.values()):
         raise PermissionDenied(_("A ballot the resident cast online cannot be changed by staff."))
-    key = head_key(household)
-    owner_row = TallyOwner.objects.select_for_update().filter(campaign=campaign, head_key=key).first()
-    if owner_row is None:  # a unit of the frozen register always has its row; this is a safety net
-        owner_row = TallyOwner.objects.create(campaign=campaign, head_key=key, units=len(units))
     old_head_vote = owner_row.vote()
 
     counts: dict[str, Any] = defaultdict(int)
@@ -449,6 +465,7 @@ def _ballot_write(
     changed = 0
     result: Ballot | None = None
     stored_attachment = ""
+    pending: list[PendingEntry] = []
     for unit in sorted(units, key=lambda u: u.pk != household.pk):  # the named household first
         ballot = existing.get(unit.pk)
         previous = ballot.answer if ballot is not None else None
@@ -467,7 +484,9 @@ def _ballot_write(
                 ballot.attachment.name = stored_attachment
             else:
                 ballot.attachment = attachment
-        ballot.full_clean()
+        # One ballot per household and campaign: the owner's lock above makes it so (and a unique
+        # constraint backs it), so the uniqueness queries of a full clean are skipped.
+        ballot.full_clean(validate_unique=False, validate_constraints=False)
         ballot.save()
         if attachment is not None and not stored_attachment:
             stored_attachment = ballot.attachment.name or ""
@@ -479,37 +498,41 @@ def _ballot_write(
             counts[f"{answer}_households"] += 1
             counts[f"{answer}_area"] += unit.area
             unit_counts[f"{answer}_units"] += 1
-        audit_entry_append(
-            action="consultation.ballot_cast" if previous is None else "consultation.ballot_changed",
-            obj=ballot,
-            actor=actor if staff else None,
-            jurisdiction_code=campaign.estate.jurisdiction.code,
-            payload={
-                "campaign": campaign.pk,
-                "household": unit.pk,
-                "answer": answer,
-                "previous": previous,
-                "channel": channel,
-                "version": ballot.version,
-                "answers": clean_answers,
-                "for_owner_of": household.pk if unit.pk != household.pk else None,
-            },
+        pending.append(
+            PendingEntry(
+                action="consultation.ballot_cast" if previous is None else "consultation.ballot_changed",
+                obj=ballot,
+                actor=actor if staff else None,
+                jurisdiction_code=campaign.estate.jurisdiction.code,
+                payload={
+                    "campaign": campaign.pk,
+                    "household": unit.pk,
+                    "answer": answer,
+                    "previous": previous,
+                    "channel": channel,
+                    "version": ballot.version,
+                    "answers": clean_answers,
+                    "for_owner_of": household.pk if unit.pk != household.pk else None,
+                },
+            )
         )
         if unit.pk == household.pk:
             result = ballot
+    if result is None:  # the named household is always among its owner's units
+        raise RuntimeError("ballot for the named household was not written")
     if old_head_vote != answer:
         if old_head_vote is not None:
             counts[f"{old_head_vote}_heads"] -= 1
         counts[f"{answer}_heads"] += 1
+    owner_updates = {name: F(name) + delta for name, delta in unit_counts.items() if delta}
+    if owner_updates:
+        TallyOwner.objects.filter(pk=owner_row.pk).update(**owner_updates)
+    # The shared locks last: the audit chain head, then the campaign's counters (held until commit).
+    audit_entries_append(pending)
     updates: dict[str, Any] = {name: F(name) + delta for name, delta in counts.items() if delta}
     if changed:
         updates["changes"] = F("changes") + changed
     Tally.objects.filter(pk=tally.pk).update(updated_at=now, **updates)
-    owner_updates = {name: F(name) + delta for name, delta in unit_counts.items() if delta}
-    if owner_updates:
-        TallyOwner.objects.filter(pk=owner_row.pk).update(**owner_updates)
-    if result is None:  # the named household is always among its owner's units
-        raise RuntimeError("ballot for the named household was not written")
     return result
 
 
@@ -586,7 +609,8 @@ def campaign_close(*, actor: Any, campaign: Campaign) -> Campaign:
     """Close the campaign: from now on no ballot can be cast or changed."""
     require(actor, "consultation.manage_campaign")
     _check_visible(actor, campaign)
-    Tally.objects.select_for_update().filter(campaign=campaign).first()
+    # Waits for the ballots under way (they hold the campaign row in KEY SHARE mode); later ones see it closed.
+    Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
     workflow_transition(workflow=CAMPAIGN_FLOW, obj=campaign, target=CampaignStatus.CLOSED, actor=actor)
     return campaign
 

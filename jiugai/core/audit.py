@@ -15,6 +15,17 @@ from .models import AuditChainHead, AuditEntry
 GENESIS_HASH = "0" * 64
 
 
+@dataclass(frozen=True)
+class PendingEntry:
+    """An audit entry to append (see `audit_entries_append`)."""
+
+    action: str
+    obj: Any = None
+    payload: dict[str, Any] | None = None
+    actor: Any = None
+    jurisdiction_code: str = ""
+
+
 def audit_entry_append(
     *,
     action: str,
@@ -24,29 +35,46 @@ def audit_entry_append(
     jurisdiction_code: str = "",
 ) -> AuditEntry:
     """Append one entry to the chain. Appends are serialised by locking the chain head row."""
-    actor = actor if actor is not None else get_actor()
-    actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
+    return audit_entries_append(
+        [PendingEntry(action=action, obj=obj, payload=payload, actor=actor, jurisdiction_code=jurisdiction_code)]
+    )[0]
+
+
+def audit_entries_append(pending: list[PendingEntry]) -> list[AuditEntry]:
+    """Append entries to the chain in order, under one lock of the chain head.
+
+    The head stays locked until the surrounding transaction ends, so callers on a hot path append as
+    late as they can: every other legally meaningful act waits for the lock meanwhile.
+    """
+    if not pending:
+        return []
+    now = timezone.now()
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        entry = AuditEntry(
-            seq=head.last_seq + 1,
-            at=timezone.now(),
-            actor=actor_obj,
-            actor_name=getattr(actor_obj, "username", "") or "system",
-            action=action,
-            object_type=obj._meta.label if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None else "",
-            jurisdiction_code=jurisdiction_code,
-            # JSON round-trip so the hash covers exactly what the database will return.
-            payload=json.loads(json.dumps(payload or {}, default=str)),
-            prev_hash=head.last_hash,
-        )
-        entry.hash = entry.compute_hash()
-        entry.save()
-        head.last_seq = entry.seq
-        head.last_hash = entry.hash
+        entries: list[AuditEntry] = []
+        for item in pending:
+            actor = item.actor if item.actor is not None else get_actor()
+            actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
+            entry = AuditEntry(
+                seq=head.last_seq + 1,
+                at=now,
+                actor=actor_obj,
+                actor_name=getattr(actor_obj, "username", "") or "system",
+                action=item.action,
+                object_type=item.obj._meta.label if item.obj is not None else "",
+                object_id=str(item.obj.pk) if item.obj is not None else "",
+                jurisdiction_code=item.jurisdiction_code,
+                # JSON round-trip so the hash covers exactly what the database will return.
+                payload=json.loads(json.dumps(item.payload or {}, default=str)),
+                prev_hash=head.last_hash,
+            )
+            entry.hash = entry.compute_hash()
+            head.last_seq = entry.seq
+            head.last_hash = entry.hash
+            entries.append(entry)
+        AuditEntry.objects.bulk_create(entries)
         head.save(update_fields=["last_seq", "last_hash"])
-    return entry
+    return entries
 
 
 @dataclass

@@ -378,6 +378,47 @@ def test_links_are_unguessable_and_stored_as_hashes(world: Any) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
+def test_parallel_ballots_of_different_owners_all_count(world: Any) -> None:
+    """Ballots of different owners run at once (they share no lock until the counters): every one counts,
+    the tally matches a recount and the audit chain stays whole."""
+    households = world.households(8)
+    campaign = world.campaign()
+    links = {x.household.pk: x for x in services.campaign_links_issue(actor=world.east, campaign=campaign)}
+    tokens = [selectors.token_find(raw_token=links[h.pk].token) for h in households]
+    barrier = threading.Barrier(len(tokens)) if connection.vendor == "postgresql" else None
+    errors: list[BaseException] = []
+
+    def cast(token: Any, answer: str) -> None:
+        from django.db import connections
+
+        try:
+            if barrier is not None:
+                barrier.wait()
+            services.ballot_cast_online(token=token, answer=answer)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            if barrier is not None:
+                connections.close_all()
+
+    answers = ["yes", "no", "yes", "abstain", "yes", "yes", "no", "yes"]
+    if barrier is not None:
+        threads = [threading.Thread(target=cast, args=pair) for pair in zip(tokens, answers, strict=True)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    else:
+        for pair in zip(tokens, answers, strict=True):
+            cast(*pair)
+    assert not errors
+    tally = Tally.objects.get(campaign=campaign)
+    assert (tally.voted_households, tally.yes_households, tally.no_households) == (8, 5, 2)
+    assert recount_matches(campaign)
+    assert audit_chain_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
 def test_parallel_double_cast_counts_once(world: Any) -> None:
     """Two ballots from one household at the same time: exactly one ballot row, counted once.
 
