@@ -283,14 +283,27 @@ def _verified(request: HttpRequest, found: Any) -> bool:
     return request.session.get(SESSION_KEY, {}).get(found.token_hash) == found.household_id
 
 
+def _ballot_initial(current: Any) -> dict[str, Any]:
+    """The household's earlier answers, to start the form from."""
+    if current is None:
+        return {}
+    initial = {"answer": current.answer, "items": current.answers.get("items", [])}
+    if "cofund" in current.answers:
+        initial["cofund"] = "yes" if current.answers["cofund"] else "no"
+    initial["cofund_amount"] = current.answers.get("cofund_amount")
+    if "remove_illegal" in current.answers:
+        initial["remove_illegal"] = "yes" if current.answers["remove_illegal"] else "no"
+    return initial
+
+
 def ballot_page(request: HttpRequest, token: str) -> HttpResponse:
     """The link a household scans: verify, then see the question and its own details, and vote."""
     found = _token_or_error(request, token)
     if isinstance(found, HttpResponse):
         return found
     campaign = found.campaign
-    mode = selectors.verification_mode(campaign=campaign)
     if not _verified(request, found):
+        mode = selectors.verification_mode(campaign=campaign)
         form = VerifyForm(request.POST or None, mode=mode)
         if request.method == "POST" and form.is_valid():
             if selectors.token_verify(
@@ -309,16 +322,13 @@ def ballot_page(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "consultation/public_verify.html", {"campaign": campaign, "form": form})
 
     household = found.household
-    current = selectors.ballot_of(campaign=campaign, household=household)
-    initial: dict[str, Any] = {}
-    if current is not None:
-        initial = {"answer": current.answer, "items": current.answers.get("items", [])}
-        if "cofund" in current.answers:
-            initial["cofund"] = "yes" if current.answers["cofund"] else "no"
-        initial["cofund_amount"] = current.answers.get("cofund_amount")
-        if "remove_illegal" in current.answers:
-            initial["remove_illegal"] = "yes" if current.answers["remove_illegal"] else "no"
-    ballot_form = BallotForm(request.POST or None, campaign=campaign, initial=initial)
+    current = None
+    if request.method == "POST":
+        # The cast path reads no earlier ballot here: the service finds and changes it under its lock.
+        ballot_form = BallotForm(request.POST, campaign=campaign)
+    else:
+        current = selectors.ballot_of(campaign=campaign, household=household)
+        ballot_form = BallotForm(campaign=campaign, initial=_ballot_initial(current))
     if request.method == "POST" and ballot_form.is_valid():
         try:
             services.ballot_cast_online(
@@ -336,6 +346,8 @@ def ballot_page(request: HttpRequest, token: str) -> HttpResponse:
             ballot_form.add_error(None, _error_text(exc) if isinstance(exc, ValidationError) else str(exc))
         else:
             return redirect("ballot:done", token=token)
+    if request.method == "POST":  # shown again with its errors
+        current = selectors.ballot_of(campaign=campaign, household=household)
     return render(
         request,
         "consultation/public_ballot.html",
