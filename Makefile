@@ -31,7 +31,7 @@ KEEP_GOING ?= 1
 APT_DEMO := fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0
 APT_TEST := chromium poppler-utils
 
-.PHONY: help install install-test demo serve test $(TEST_STAGES) fmt bench-synth bench-import bench-screen bench-votes clean \
+.PHONY: help install install-test demo serve test $(TEST_STAGES) fmt bench-synth bench-import bench-screen bench-votes bench-plan clean \
 	_uv _python _node _apt-demo _apt-test
 
 help:
@@ -44,6 +44,7 @@ help:
 	@echo "make bench-import 100,000-household workbook import vs python-calamine's raw read"
 	@echo "make bench-screen eligibility screening of 220,000 synthetic estates"
 	@echo "make bench-votes  ballots: cast throughput and p95, bulk paper import, recount, sustained run"
+	@echo "make bench-plan   annual-plan optimiser on 20,000 and 220,000 synthetic estates (gap, bound, time)"
 	@echo "single stages:   $(TEST_STAGES)"
 
 # --- installation ----------------------------------------------------------------------------
@@ -103,6 +104,9 @@ bench-import: install
 
 bench-screen: install
 	$(RUN) python bench/bench_screen.py
+
+bench-plan: install
+	$(RUN) python bench/bench_plan.py
 
 fmt: _python
 	$(RUN) ruff format .

@@ -15,6 +15,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("jiugai.policy.api.urls")),
     path("", include("jiugai.inventory.api.urls")),
     path("", include("jiugai.consultation.api.urls")),
+    path("planning/", include("jiugai.planning.api.urls")),
     path("", include("jiugai.core.api.urls")),
 ]
 
@@ -28,6 +29,7 @@ urlpatterns = [
     path("estates/", include("jiugai.inventory.urls")),
     path("consultation/", include("jiugai.consultation.urls")),
     path("b/", include("jiugai.consultation.public_urls")),
+    path("planning/", include("jiugai.planning.urls")),
     path("audit/", include("jiugai.core.urls")),
     path("", include("jiugai.dashboards.urls")),
 ]

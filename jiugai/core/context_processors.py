@@ -13,6 +13,7 @@ NAVIGATION: list[tuple[str, Any]] = [
     ("dashboards:home", _("Overview")),
     ("inventory:estate_list", _("Survey: estates")),
     ("consultation:campaign_list", _("Consultation")),
+    ("planning:plan_list", _("Planning")),
     ("policy:effective", _("Policy")),
     ("core:audit_log", _("Audit log")),
     ("api-docs", _("API")),

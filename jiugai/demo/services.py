@@ -32,6 +32,7 @@ from jiugai.policy.services import policy_profile_create
 from . import seeds
 from .consultation import ConsultationDemo, consultation_demo_load
 from .people import IdNumbers, name_pool, phone
+from .planning import PlanningDemo, planning_demo_load
 
 DEFAULT_DEMO_PASSWORD = "jiugai-demo-2026"  # noqa: S105 - the documented demo password
 
@@ -49,6 +50,7 @@ class DemoReport:
     other_accounts: int = 0
     password_hash: str | None = None
     consultation: ConsultationDemo | None = None
+    planning: PlanningDemo | None = None
 
     def add(self, kind: str, n: int = 1) -> None:
         self.created[kind] = self.created.get(kind, 0) + n
@@ -429,6 +431,7 @@ def demo_load() -> DemoReport:
     report.consultation = consultation_demo_load(
         nodes=nodes, people=_People("411000", "xuchang-consultation"), created=report.created
     )
+    report.planning = planning_demo_load(nodes=nodes)
     audit_entry_append(
         action="demo.loaded",
         payload={"created": report.created, "stated_plan": {"guyuan_2022_buildings": seeds.GUYUAN_PLAN_2022.buildings}},

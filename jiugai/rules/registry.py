@@ -18,15 +18,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from .art278 import Matter, art278_decide
+from .common import param
 from .consent import consent_decide
 from .decision import Decision, RuleInputError, Source
 from .eligibility import EXCLUSIONS, EstateFacts, eligibility_decide
 from .params import ParameterError
+from .plan_checks import PlanTotals, plan_consistency_decide, post2000_cap_decide
+from .plan_optimiser import CAP_KEY, DistrictLimit, PlanCandidate, PlanProblem, plan_optimise
 from .policy import Layer, Policy, resolve
 from .property_subsidy import property_subsidy_decide
 
@@ -187,6 +190,165 @@ def run_property_subsidy(data: Mapping[str, Any], policy: Policy) -> Decision:
     )
 
 
+def run_post2000_cap(data: Mapping[str, Any], policy: Policy) -> Decision:
+    _fields(data, {"post2000_households", "total_households"})
+    return post2000_cap_decide(
+        present(read_int(data, "post2000_households", minimum=0), "post2000_households"),
+        present(read_int(data, "total_households", minimum=0), "total_households"),
+        policy,
+    )
+
+
+_TOTALS_FIELDS = {"name", "projects", "estates", "buildings", "households", "area", "investment"}
+_FUNDING_FIELDS = {"central_subsidy", "local_match"}
+
+
+def _plan_totals(data: Any, where: str) -> PlanTotals:
+    if not isinstance(data, Mapping):
+        raise ScenarioError(f"input.{where} must be an object")
+    unknown = sorted(set(data) - _TOTALS_FIELDS - _FUNDING_FIELDS)
+    if unknown:
+        raise ScenarioError(f"input.{where}: unknown field(s) {', '.join(unknown)}")
+    try:
+        return PlanTotals(
+            name=str(data.get("name") or ""),
+            projects=read_int(data, "projects", required=False, minimum=0),
+            estates=read_int(data, "estates", required=False, minimum=0),
+            buildings=read_int(data, "buildings", required=False, minimum=0),
+            households=read_int(data, "households", required=False, minimum=0),
+            area=read_decimal(data, "area", required=False),
+            investment=read_decimal(data, "investment", required=False),
+            central_subsidy=read_decimal(data, "central_subsidy", required=False),
+            local_match=read_decimal(data, "local_match", required=False),
+        )
+    except ScenarioError as exc:
+        raise ScenarioError(f"{where}: {exc}") from exc
+
+
+def run_plan_consistency(data: Mapping[str, Any], policy: Policy) -> Decision:
+    _fields(data, {"stated", "parts"})
+    parts = data.get("parts") or []
+    if not isinstance(parts, list):
+        raise ScenarioError("input.parts must be a list of objects")
+    return plan_consistency_decide(
+        _plan_totals(_get(data, "stated", True), "stated"),
+        [_plan_totals(part, f"parts[{k}]") for k, part in enumerate(parts)],
+    )
+
+
+_CANDIDATE_FIELDS = {
+    "key",
+    "cost",
+    "benefit",
+    "households",
+    "post2000",
+    "district",
+    "eligible",
+    "source_costs",
+    "label",
+}
+_LIMIT_FIELDS = ("min_count", "max_count", "min_money", "max_money")
+
+
+def _money_map(data: Any, where: str) -> dict[str, Decimal]:
+    if data is None:
+        return {}
+    if not isinstance(data, Mapping):
+        raise ScenarioError(f"input.{where} must be an object of amounts")
+    return {str(k): present(read_decimal(data, k), f"{where}.{k}") for k in data}
+
+
+def _key_list(data: Mapping[str, Any], name: str) -> frozenset[str]:
+    raw = data.get(name) or []
+    if not isinstance(raw, list) or not all(isinstance(k, str) for k in raw):
+        raise ScenarioError(f"input.{name} must be a list of estate keys")
+    return frozenset(raw)
+
+
+def run_plan_optimise(data: Mapping[str, Any], policy: Policy) -> Decision:
+    _fields(
+        data,
+        {
+            "budget",
+            "candidates",
+            "source_budgets",
+            "district_limits",
+            "bundles",
+            "must_include",
+            "must_exclude",
+            "time_limit_s",
+            "explain",
+        },
+    )
+    raw = _get(data, "candidates", True)
+    if not isinstance(raw, list) or not raw:
+        raise ScenarioError("input.candidates must be a non-empty list of estates")
+    candidates: list[PlanCandidate] = []
+    for k, item in enumerate(raw):
+        where = f"candidates[{k}]"
+        if not isinstance(item, Mapping):
+            raise ScenarioError(f"input.{where} must be an object")
+        unknown = sorted(set(item) - _CANDIDATE_FIELDS)
+        if unknown:
+            raise ScenarioError(f"input.{where}: unknown field(s) {', '.join(unknown)}")
+        key = item.get("key")
+        if not isinstance(key, str) or not key.strip():
+            raise ScenarioError(f"input.{where}.key must be a non-empty text")
+        candidates.append(
+            PlanCandidate(
+                key=key,
+                cost=present(read_decimal(item, "cost"), f"{where}.cost"),
+                benefit=present(read_decimal(item, "benefit"), f"{where}.benefit"),
+                households=present(read_int(item, "households", minimum=0), f"{where}.households"),
+                post2000=read_bool(item, "post2000"),
+                district=str(item.get("district") or ""),
+                eligible=read_bool(item, "eligible", default=True),
+                source_costs=_money_map(item.get("source_costs"), f"{where}.source_costs"),
+                label=str(item.get("label") or ""),
+            )
+        )
+    limits: dict[str, DistrictLimit] = {}
+    raw_limits = data.get("district_limits") or {}
+    if not isinstance(raw_limits, Mapping):
+        raise ScenarioError("input.district_limits must be an object: district -> limits")
+    for district, limit in raw_limits.items():
+        if not isinstance(limit, Mapping) or set(limit) - set(_LIMIT_FIELDS):
+            raise ScenarioError(f"input.district_limits.{district} must be an object of {', '.join(_LIMIT_FIELDS)}")
+        limits[str(district)] = DistrictLimit(
+            min_count=read_int(limit, "min_count", required=False, minimum=0),
+            max_count=read_int(limit, "max_count", required=False, minimum=0),
+            min_money=read_decimal(limit, "min_money", required=False),
+            max_money=read_decimal(limit, "max_money", required=False),
+        )
+    raw_bundles = data.get("bundles") or {}
+    if not isinstance(raw_bundles, Mapping):
+        raise ScenarioError("input.bundles must be an object: bundle -> list of estate keys")
+    bundles = {str(b): _key_list(raw_bundles, b) for b in raw_bundles}
+    cap = param(policy, CAP_KEY) if CAP_KEY in policy else None
+    time_limit = read_decimal(data, "time_limit_s", required=False)
+    problem = PlanProblem(
+        candidates=candidates,
+        budget=present(read_decimal(data, "budget"), "budget"),
+        source_budgets=_money_map(data.get("source_budgets"), "source_budgets"),
+        post2000_cap=cap.value if cap is not None else None,
+        post2000_cap_source=cap.source if cap is not None else None,
+        district_limits=limits,
+        bundles=bundles,
+        must_include=_key_list(data, "must_include"),
+        must_exclude=_key_list(data, "must_exclude"),
+        time_limit_s=float(time_limit) if time_limit is not None else 10.0,
+    )
+    result = plan_optimise(problem, explain=read_bool(data, "explain", default=True))
+    figures = dict(result.decision.figures)
+    figures["spreadsheet_selected"] = list(result.spreadsheet_selected)
+    if result.exclusions:
+        figures["excluded"] = {
+            key: {"code": e.code, "why": e.message, "bring_in": e.bring_in}
+            for key, e in sorted(result.exclusions.items())
+        }
+    return replace(result.decision, figures=figures)
+
+
 # ---------------------------------------------------------------------------------------------
 
 
@@ -271,6 +433,15 @@ RULES: dict[str, Rule] = {
     "art278": Rule("art278", "Owners' joint decision under Civil Code Art. 278", run_art278),
     "eligibility": Rule("eligibility", "Whether an estate qualifies for renovation", run_eligibility),
     "property_subsidy": Rule("property_subsidy", "Property-service subsidy after renovation", run_property_subsidy),
+    "post2000_cap": Rule(
+        "post2000_cap", "Post-2000 estates' share of a plan's households (Guyuan 15 %)", run_post2000_cap
+    ),
+    "plan_consistency": Rule(
+        "plan_consistency", "A plan's stated totals against its parts and its funding split", run_plan_consistency
+    ),
+    "plan_optimise": Rule(
+        "plan_optimise", "The annual plan with the most benefit within the budget and every limit", run_plan_optimise
+    ),
 }
 
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "jiugai.policy",
     "jiugai.inventory",
     "jiugai.consultation",
+    "jiugai.planning",
     "jiugai.dashboards",
     "jiugai.demo",
 ]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -133,3 +135,58 @@ def test_decision_lines_show_parameter_threshold_counts_and_source() -> None:
     assert "parameter consent.share_of_all_households = 2/3" in text
     assert "count 19 of 30" in text
     assert "source: scenario" in text
+
+
+# ---------------------------------------------------------------------------------------------
+# Plan rules: the post-2000 cap, plan consistency, the plan optimiser
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "docs" / "examples"
+
+
+@pytest.mark.parametrize(
+    ("rule", "example", "outcome"),
+    [
+        ("post2000_cap", "post2000_cap.guyuan.json", "rejected"),
+        ("plan_consistency", "plan_consistency.guyuan.json", "inconsistent"),
+        ("plan_optimise", "plan_optimise.small.json", "optimal"),
+    ],
+)
+def test_plan_examples(rule: str, example: str, outcome: str) -> None:
+    decision = decide_scenario(rule, json.loads((EXAMPLES / example).read_text(encoding="utf-8")))
+    assert decision.rule == rule and decision.outcome == outcome
+    assert decision_lines(decision)
+
+
+def test_plan_optimise_scenario_reports_exclusions() -> None:
+    scenario = json_example("plan_optimise.small.json")
+    decision = decide_scenario("plan_optimise", scenario)
+    assert decision.figures["selected"] == ["E3", "E4", "P5", "W1", "W2", "Z1"]
+    assert decision.figures["objective"] == Decimal(69000)
+    assert decision.figures["spreadsheet_objective"] == Decimal(59000)
+    assert decision.figures["excluded"]["X7"]["code"] == "ineligible"
+    cap = next(r for r in decision.reasons if r.parameter == "eligibility.post2000_household_cap")
+    assert cap.source is not None and "seeds/003" in cap.source.reference
+
+
+def json_example(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.mark.parametrize(
+    ("rule", "data", "message"),
+    [
+        ("post2000_cap", {"post2000_households": 5}, "total_households"),
+        ("plan_consistency", {"stated": {"buildings": 84, "colour": 1}}, "colour"),
+        ("plan_optimise", {"budget": "10", "candidates": []}, "candidates"),
+        (
+            "plan_optimise",
+            {"budget": "0", "candidates": [{"key": "a", "cost": 1, "benefit": 1, "households": 1}]},
+            "budget",
+        ),
+        ("plan_optimise", {"budget": "10", "candidates": [{"key": "a", "cost": 1, "benefit": 1}]}, "households"),
+    ],
+)
+def test_plan_scenario_errors(rule: str, data: dict[str, Any], message: str) -> None:
+    with pytest.raises(ScenarioError, match=message):
+        decide_scenario(rule, {"policy": {"eligibility.post2000_household_cap": "15/100"}, "input": data})
