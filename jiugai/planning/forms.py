@@ -45,7 +45,8 @@ class PlanParametersForm(BootstrapFormMixin, forms.Form):
         label=_("Post-2000 household cap"),
         max_length=20,
         required=False,
-        help_text=_("e.g. 15% or 3/20; empty: the policy profile's value"),
+        # Translators: a percentage or a fraction, as the user types it
+        help_text=_("for example 3/20, or 15 percent written with a percent sign; empty: the policy profile's value"),
     )
     must_include = forms.ModelMultipleChoiceField(
         label=_("Must include"), queryset=Estate.objects.none(), required=False
