@@ -21,6 +21,15 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
 
 from .choices import ItemClass, Tier
 from .models import AnnualPlan
@@ -292,11 +301,6 @@ def _table_rows(document: PlanDocument) -> list[tuple[str, list[Any]]]:
 
 def plan_docx(document: PlanDocument) -> bytes:
     """The plan as a GB/T 9704 notice with the plan table attached on landscape pages."""
-    from docx import Document
-    from docx.enum.section import WD_ORIENT, WD_SECTION
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-    from docx.shared import Mm, Pt, RGBColor
 
     doc = Document()
     section = doc.sections[0]
@@ -386,8 +390,6 @@ def _cell_value(value: Any) -> str:
 
 
 def _font(run: Any, name: str, size: float) -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
 
     run.font.name = name
     run.font.size = Pt(size)
@@ -400,7 +402,6 @@ def _font(run: Any, name: str, size: float) -> None:
 
 
 def _cell_text(cell: Any, text: str, *, font: str, bold: bool = False) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     p = cell.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -411,7 +412,6 @@ def _cell_text(cell: Any, text: str, *, font: str, bold: bool = False) -> None:
 
 def _bottom_border(paragraph: Any, *, color: str, size: int) -> None:
     """A full-width rule under the paragraph (the red separator of the 版头)."""
-    from docx.oxml.ns import qn
 
     p_pr = paragraph._p.get_or_add_pPr()
     borders = p_pr.makeelement(qn("w:pBdr"), {})
@@ -423,7 +423,6 @@ def _bottom_border(paragraph: Any, *, color: str, size: int) -> None:
 
 
 def _repeat_header(row: Any) -> None:
-    from docx.oxml.ns import qn
 
     tr_pr = row._tr.get_or_add_trPr()
     tr_pr.append(tr_pr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
@@ -431,8 +430,6 @@ def _repeat_header(row: Any) -> None:
 
 def _page_number_footer(section: Any) -> None:
     """'— 1 —' in size-4 SongTi, outside corner (odd right, even left) approximated as centred."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
 
     p = section.footer.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -456,9 +453,6 @@ def _page_number_footer(section: Any) -> None:
 
 def plan_xlsx(document: PlanDocument) -> bytes:
     """The plan table as a printable workbook (landscape A4, title, header repeated, subtotals, checks)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active

@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +21,7 @@ from jiugai.accounts.models import Jurisdiction
 from jiugai.consultation.choices import CampaignStatus, Matter
 from jiugai.consultation.models import Ballot, Campaign, Opinion, Tally
 from jiugai.core.scoping import get_visible_or_404, visible_to
-from jiugai.inventory.choices import Eligibility
+from jiugai.inventory.choices import ConditionItem, Eligibility, Severity
 from jiugai.inventory.models import Building, ConditionFinding, ConditionSurvey, Estate, Household, RenovationArea
 from jiugai.policy.selectors import effective_policy
 from jiugai.rules.decision import Decision, Source
@@ -84,8 +85,6 @@ def catalogue_version_list(*, jurisdiction: Jurisdiction | None = None) -> Query
 
 
 def catalogue_version_get(*, pk: Any) -> CatalogueVersion:
-    from django.http import Http404
-
     version = CatalogueVersion.objects.select_related("jurisdiction").filter(pk=pk).first()
     if version is None:
         raise Http404
@@ -353,8 +352,6 @@ class PrefillLine:
 def proposal_prefill_lines(*, estate: Estate, catalogue: CatalogueVersion) -> tuple[list[PrefillLine], dict[str, Any]]:
     """The lines a new proposal starts from: items answering the newest survey's findings of at least
     moderate severity, then items residents asked for in ballots or opinions."""
-    from jiugai.inventory.choices import ConditionItem, Severity
-
     facts = estate_facts([estate])[estate.pk]
     items = list(catalogue_items(version=catalogue))
     by_code = {i.code: i for i in items}

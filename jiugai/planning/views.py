@@ -21,6 +21,9 @@ from jiugai.core.permissions import can, require
 from jiugai.core.scoping import get_visible_or_404, visible_to
 from jiugai.inventory.models import Estate
 from jiugai.inventory.selectors import jurisdiction_for_user
+from jiugai.rules.decision import RuleInputError, decision_lines
+from jiugai.rules.plan_checks import post2000_cap_decide
+from jiugai.rules.policy import Policy
 
 from . import catalogue_io, forms, scoring, selectors, services
 from .choices import BundleStatus, ItemClass, RunStatus, Tier
@@ -119,10 +122,6 @@ def plan_checks(plan: AnnualPlan, summary: selectors.PlanSummary) -> list[dict[s
     """The plan checks shown under the summary: the post-2000 household share against the cap
     (`jiugai.rules.plan_checks.post2000_cap_decide`, Guyuan seed 003), stated against computed totals
     (`plan_consistency_decide`: Guyuan's 84 buildings stated, 81 in its areas) and the budget."""
-    from jiugai.rules.decision import RuleInputError, decision_lines
-    from jiugai.rules.plan_checks import post2000_cap_decide
-    from jiugai.rules.policy import Policy
-
     checks: list[dict[str, Any]] = []
     if plan.run_status == RunStatus.DONE:
         policy = (

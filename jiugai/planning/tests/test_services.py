@@ -13,7 +13,7 @@ from django.utils import translation
 from jiugai.core.models import AuditEntry
 from jiugai.planning import scoring, selectors, services
 from jiugai.planning.choices import BundleStatus, RunStatus, Tier
-from jiugai.planning.models import CatalogueVersion
+from jiugai.planning.models import AnnualPlan, CatalogueVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -243,3 +243,14 @@ def test_plan_copy_as_scenario_with_other_budget(world: Any) -> None:
     scenario = services.plan_optimise(plan=scenario, user=world.office)
     assert scenario.entries.filter(tier=Tier.IMPLEMENT).count() == 2
     assert plan.entries.filter(tier=Tier.IMPLEMENT).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("stated", "field"),
+    [({"buildings": -1}, "buildings"), ({"households": "3.5"}, "households"), ({"floors": 3}, "floors")],
+)
+def test_plan_stated_totals_are_checked(world: Any, stated: dict[str, Any], field: str) -> None:
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        make_plan(world, stated_totals=stated)
+    assert field in " ".join(caught.value.messages)
+    assert not AnnualPlan.objects.exists()
