@@ -91,3 +91,17 @@ def street_users(tree: Tree, make_user) -> dict[str, Any]:
         "east": make_user("east", Role.STREET_OFFICE, tree.street_a),
         "west": make_user("west", Role.STREET_OFFICE, tree.street_b),
     }
+
+
+@pytest.fixture(autouse=True)
+def _data_migration_rows(request: pytest.FixtureRequest) -> None:
+    """Put back the rows data migrations seed (the national renovation catalogue) when an earlier
+    transactional test on the same database flushed them, so test order never decides an outcome."""
+    if request.node.get_closest_marker("django_db") is None and not {"db", "transactional_db"} & set(
+        request.fixturenames
+    ):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from jiugai.planning.services import catalogue_national_ensure
+
+    catalogue_national_ensure()

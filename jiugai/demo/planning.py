@@ -19,7 +19,7 @@ from jiugai.inventory.models import Estate
 from jiugai.inventory.services import jurisdiction_screen
 from jiugai.planning import selectors as planning_selectors
 from jiugai.planning.models import AnnualPlan, RenovationProposal
-from jiugai.planning.services import plan_create, plan_optimise, proposal_save
+from jiugai.planning.services import catalogue_national_ensure, plan_create, plan_optimise, proposal_save
 
 from . import seeds
 
@@ -102,6 +102,7 @@ def planning_demo_load(*, nodes: dict[str, Jurisdiction]) -> PlanningDemo:
         report.plan = existing
         return report
     jurisdiction_screen(jurisdiction=district)
+    catalogue_national_ensure()
     _guyuan_proposals(district, report)
     plan = plan_create(
         jurisdiction=district,

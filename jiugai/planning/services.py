@@ -5,6 +5,7 @@ audited where the act is legally meaningful (catalogue versions, plan approval).
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -12,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -285,6 +287,17 @@ def weights_version_create(
     version.full_clean()
     version.save()
     return version
+
+
+def catalogue_national_ensure() -> CatalogueVersion:
+    """The national default catalogue, as migration 0002 seeds it; written again if it is missing (a
+    database emptied by hand, or by a test that flushed it). Idempotent."""
+    found = CatalogueVersion.objects.filter(jurisdiction=None).order_by("-version").first()
+    if found is not None:
+        return found
+    seeding = importlib.import_module("jiugai.planning.migrations.0002_seed_national_catalogue")
+    seeding.seed(django_apps, None)
+    return CatalogueVersion.objects.get(jurisdiction=None, version=1)
 
 
 # --- proposals ---------------------------------------------------------------------------------------

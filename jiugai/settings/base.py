@@ -194,6 +194,8 @@ SPECTACULAR_SETTINGS = {
         "EligibilityEnum": "jiugai.inventory.choices.Eligibility",
         "CommentChannelEnum": "jiugai.consultation.choices.CommentChannel",
         "StaffCommentChannelEnum": ["email", "post", "in_person"],
+        "ConditionItemEnum": "jiugai.inventory.choices.ConditionItem",
+        "UtilityTypeEnum": "jiugai.accounts.choices.UtilityType",
     },
 }
 

@@ -85,6 +85,7 @@ def test_word_and_excel_tables(demo: DemoReport) -> None:
     assert "9,381.269" in text and "8,427.411" in text  # 万元, exactly as the seed writes them
     assert "载明 84 栋楼" in text
     section = word.sections[0]
+    assert section.top_margin is not None and section.left_margin is not None
     assert (round(section.top_margin.mm), round(section.left_margin.mm)) == (37, 28)
     table = word.tables[0]
     assert len(table.rows) == 1 + 26 + 3 + 1  # header, estates, one subtotal per area, total
