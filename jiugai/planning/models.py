@@ -33,6 +33,9 @@ from .choices import (
 )
 
 ZERO = Decimal("0")
+# The totals a plan document may state (AnnualPlan.stated_totals): whole counts, then amounts.
+STATED_COUNTS = ("projects", "estates", "buildings", "households")
+STATED_AMOUNTS = ("area", "investment", "central_subsidy", "local_match")
 
 
 class CatalogueVersion(AuditedModel):

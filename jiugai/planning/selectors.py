@@ -31,6 +31,8 @@ from jiugai.rules.policy import Policy
 from . import scoring
 from .choices import BundleStatus, ItemClass, QuantityBasis, Tier
 from .models import (
+    STATED_AMOUNTS,
+    STATED_COUNTS,
     AnnualPlan,
     Bundle,
     CatalogueItem,
@@ -443,6 +445,9 @@ def eligible_estates(*, jurisdiction: Jurisdiction) -> QuerySet[Estate]:
     )
 
 
+CAP_KEY = "eligibility.post2000_household_cap"
+
+
 def plan_policy(plan: AnnualPlan) -> Policy:
     """The policy a plan is made under: the jurisdiction's profile in force on the day it is worked on.
 
@@ -452,15 +457,21 @@ def plan_policy(plan: AnnualPlan) -> Policy:
     return effective_policy(jurisdiction=plan.jurisdiction, on=timezone.localdate())
 
 
-def plan_post2000_cap(plan: AnnualPlan) -> tuple[Fraction | None, Any]:
-    """The plan's post-2000 household cap: its own, else the policy profile's, with the source."""
-    policy = plan_policy(plan)
+def plan_cap_policy(plan: AnnualPlan, policy: Policy | None = None) -> Policy:
+    """The policy the plan's post-2000 cap is checked under: the plan's own cap where it sets one, else the
+    profile (`policy`, when the caller has already resolved it)."""
+    if plan.post2000_cap:
+        return Policy.from_mapping({CAP_KEY: plan.post2000_cap}, code=plan.jurisdiction.code)
+    return policy if policy is not None else plan_policy(plan)
+
+
+def plan_post2000_cap(plan: AnnualPlan, policy: Policy | None = None) -> tuple[Fraction | None, Any]:
+    """The plan's post-2000 household cap: its own, else the policy profile's, with the profile's source."""
     if plan.post2000_cap:
         return Fraction(plan.post2000_cap), None
-    value = policy.get("eligibility.post2000_household_cap")
-    if value is None:
-        return None, None
-    return Fraction(value), policy.source("eligibility.post2000_household_cap")
+    policy = policy if policy is not None else plan_policy(plan)
+    value = policy.get(CAP_KEY)
+    return (Fraction(value), policy.source(CAP_KEY)) if value is not None else (None, None)
 
 
 def is_post2000(estate: Estate, *, completed_by: dt.date | None) -> bool:
@@ -593,21 +604,10 @@ def accepted_bundles_under(jurisdiction: Jurisdiction) -> QuerySet[Bundle]:
 
 
 def _stated_part(name: str, data: Mapping[str, Any]) -> PlanTotals:
-    def number(key: str) -> Any:
-        value = data.get(key)
-        return None if value in (None, "") else value
-
-    return PlanTotals(
-        name=name,
-        projects=number("projects"),
-        estates=number("estates"),
-        buildings=number("buildings"),
-        households=number("households"),
-        area=Decimal(str(data["area"])) if number("area") is not None else None,
-        investment=Decimal(str(data["investment"])) if number("investment") is not None else None,
-        central_subsidy=Decimal(str(data["central_subsidy"])) if number("central_subsidy") is not None else None,
-        local_match=Decimal(str(data["local_match"])) if number("local_match") is not None else None,
-    )
+    """Stated totals as the rule reads them (the service stored counts as ints and amounts as text)."""
+    values: dict[str, Any] = {key: data.get(key) for key in STATED_COUNTS}
+    values.update({key: Decimal(data[key]) if key in data else None for key in STATED_AMOUNTS})
+    return PlanTotals(name=name, **values)
 
 
 def plan_consistency(*, plan: AnnualPlan, summary: PlanSummary) -> list[Decision]:

@@ -34,6 +34,8 @@ from . import scoring
 from . import selectors as sel
 from .choices import BundleStatus, ItemClass, LineOrigin, QuantityBasis, RunStatus, Target, Tier
 from .models import (
+    STATED_AMOUNTS,
+    STATED_COUNTS,
     AnnualPlan,
     Bundle,
     CatalogueItem,
@@ -675,10 +677,6 @@ def plan_create(
     return plan
 
 
-STATED_COUNTS = ("projects", "estates", "buildings", "households")
-STATED_AMOUNTS = ("area", "investment", "central_subsidy", "local_match")
-
-
 def _clean_stated(raw: Mapping[str, Any]) -> dict[str, int | str]:
     """Stated totals: whole counts and non-negative amounts, nothing else."""
     unknown = sorted(set(raw) - set(STATED_COUNTS) - set(STATED_AMOUNTS))
@@ -873,7 +871,7 @@ def plan_problem_build(*, plan: AnnualPlan) -> _Prepared:
     for key, members in bundles.items():
         for code in members:
             prepared.unit_of[code] = key
-    cap, cap_source = sel.plan_post2000_cap(plan)
+    cap, cap_source = sel.plan_post2000_cap(plan, policy)
     prepared.problem = po.PlanProblem(
         candidates=candidates,
         budget=plan.budget,

@@ -23,7 +23,6 @@ from jiugai.inventory.models import Estate
 from jiugai.inventory.selectors import jurisdiction_for_user
 from jiugai.rules.decision import RuleInputError, decision_lines
 from jiugai.rules.plan_checks import post2000_cap_decide
-from jiugai.rules.policy import Policy
 
 from . import catalogue_io, forms, scoring, selectors, services
 from .choices import BundleStatus, ItemClass, RunStatus, Tier
@@ -124,11 +123,7 @@ def plan_checks(plan: AnnualPlan, summary: selectors.PlanSummary) -> list[dict[s
     (`plan_consistency_decide`: Guyuan's 84 buildings stated, 81 in its areas) and the budget."""
     checks: list[dict[str, Any]] = []
     if plan.run_status == RunStatus.DONE:
-        policy = (
-            Policy.from_mapping({"eligibility.post2000_household_cap": plan.post2000_cap}, code=plan.jurisdiction.code)
-            if plan.post2000_cap
-            else selectors.plan_policy(plan)
-        )
+        policy = selectors.plan_cap_policy(plan)
         try:
             decision = post2000_cap_decide(summary.post2000_households, summary.households, policy)
         except (RuleInputError, ValueError):
