@@ -898,6 +898,22 @@ def _set_run(plan_id: int, **fields: Any) -> None:
     AnnualPlan.objects.filter(pk=plan_id).update(**fields)
 
 
+def _plan_failure(plan: AnnualPlan, exc: Exception) -> PlanInputError:
+    """Why a run failed, as the one error the plan pages and API show (the run records it too)."""
+    if isinstance(exc, PlanInputError):
+        return exc
+    if isinstance(exc, po.PlanConflict):
+        return PlanInputError(_("The plan cannot meet all its constraints: %(why)s") % {"why": exc}, exc.conflicts)
+    if isinstance(exc, RuleInputError):
+        return PlanInputError(_("The plan cannot be optimised: %(why)s") % {"why": exc})
+    # A solver fault must not leave the plan "running" forever nor answer a 500: record it, say so.
+    logger.exception("plan %s: the optimiser failed", plan.pk)
+    return PlanInputError(
+        _("The optimiser failed (%(error)s); the plan was not changed.") % {"error": exc.__class__.__name__},
+        ["solver_error"],
+    )
+
+
 def plan_optimise(
     *, plan: AnnualPlan, user: Any = None, progress: Callable[[str, float], None] | None = None
 ) -> AnnualPlan:
@@ -925,27 +941,15 @@ def plan_optimise(
         if prepared.problem is None:  # pragma: no cover - plan_problem_build always sets it or raises
             raise PlanInputError(_("The plan cannot be optimised."))
         result = po.plan_optimise(prepared.problem, progress=report)
-    except PlanInputError as exc:
-        _set_run(plan.pk, run_status=RunStatus.FAILED, run_message=exc.messages[0], conflicts=list(exc.conflicts))
-        plan.refresh_from_db()
-        raise
-    except po.PlanConflict as exc:
-        message = _("The plan cannot meet all its constraints: %(why)s") % {"why": exc}
-        _set_run(plan.pk, run_status=RunStatus.FAILED, run_message=message, conflicts=list(exc.conflicts))
-        plan.refresh_from_db()
-        raise PlanInputError(message, exc.conflicts) from exc
-    except RuleInputError as exc:
-        message = _("The plan cannot be optimised: %(why)s") % {"why": exc}
-        _set_run(plan.pk, run_status=RunStatus.FAILED, run_message=message, conflicts=[])
-        plan.refresh_from_db()
-        raise PlanInputError(message) from exc
     except Exception as exc:
-        # A solver fault must not leave the plan "running" forever nor answer a 500: record it, say so.
-        logger.exception("plan %s: the optimiser failed", plan.pk)
-        message = _("The optimiser failed (%(error)s); the plan was not changed.") % {"error": exc.__class__.__name__}
-        _set_run(plan.pk, run_status=RunStatus.FAILED, run_message=message, conflicts=["solver_error"])
+        failure = _plan_failure(plan, exc)
+        _set_run(
+            plan.pk, run_status=RunStatus.FAILED, run_message=failure.messages[0], conflicts=list(failure.conflicts)
+        )
         plan.refresh_from_db()
-        raise PlanInputError(message, ["solver_error"]) from exc
+        if failure is exc:
+            raise
+        raise failure from exc
     problem = prepared.problem
     selected = set(result.selected)
     # The next batch (谋划一批): the best of the remaining estates under the same budget; district minimums
