@@ -494,8 +494,8 @@ def score_list(request: HttpRequest, fmt: str = "") -> HttpResponseBase:
         columns = [Column(_("Estate"), lambda s: s.estate.name), Column(_("Score"), lambda s: s.score.total)]
         for index, indicator in enumerate(scoring.INDICATORS):
             label = forms.INDICATOR_LABELS[indicator]
-            columns.append(Column(label, functools_partial_raw(index)))
-            columns.append(Column(_("%(indicator)s: points") % {"indicator": label}, functools_partial_points(index)))
+            columns.append(Column(label, _score_line(index, "raw")))
+            columns.append(Column(_("%(indicator)s: points") % {"indicator": label}, _score_line(index, "points")))
         return export_response(rows=scored, columns=columns, filename="priority-scores", fmt=fmt)
     return render(
         request,
@@ -508,12 +508,9 @@ def score_list(request: HttpRequest, fmt: str = "") -> HttpResponseBase:
     )
 
 
-def functools_partial_raw(index: int) -> Any:
-    return lambda s: s.score.lines[index].raw
-
-
-def functools_partial_points(index: int) -> Any:
-    return lambda s: s.score.lines[index].points
+def _score_line(index: int, name: str) -> Any:
+    """An export column's reader: one figure of one indicator line of a scored estate."""
+    return lambda scored: getattr(scored.score.lines[index], name)
 
 
 @login_required
