@@ -669,7 +669,8 @@ def bench_recount(world: World) -> dict[str, Any]:
 def check_exact(world: World, voters: list[Voter]) -> dict[str, Any]:
     """Every acknowledged ballot is in the database as last sent, once; counters equal a recount."""
     from jiugai.consultation.models import Ballot, Tally
-    from jiugai.consultation.selectors import tally_counters, tally_recount
+    from jiugai.consultation.selectors import head_key, tally_counters, tally_recount
+    from jiugai.inventory.models import Household
 
     ids = [c.pk for c in world.http_campaigns]
     stored = {
@@ -683,23 +684,38 @@ def check_exact(world: World, voters: list[Voter]) -> dict[str, Any]:
         "WHERE campaign_id = ANY(%s) GROUP BY 1, 2 HAVING count(*) > 1) d",
         [ids],
     )[0][0]
+    # An owner of several units (or the developer) answers once for all of them (REFERENCE §2.3): a ballot
+    # through one unit's link is stored on every unit of that owner. So answers are judged per owner: every
+    # unit of an owner carries the same answer, the last one acknowledged through any of its links, and each
+    # unit's version counts the ballots acknowledged through all of them.
+    households = Household.objects.filter(pk__in=[v.household_id for v in voters]).only(
+        "pk", "developer_held", "owner_key"
+    )
+    head_of = {h.pk: head_key(h) for h in households}
+    owners: dict[tuple[int, str], list[Voter]] = defaultdict(list)
+    for voter in voters:
+        owners[(voter.campaign_id, head_of[voter.household_id])].append(voter)
     lost = wrong = extra_versions = 0
     unacknowledged = 0
-    for voter in voters:
-        got = stored.get(voter.household_id)
-        if voter.failed:
-            unacknowledged += 1  # a failed request may or may not have landed; counted, not judged
+    for units in owners.values():
+        failed = sum(1 for v in units if v.failed)
+        unacknowledged += failed
+        sent = [v for v in units if v.sent]
+        got = [stored.get(v.household_id) for v in units]
+        if failed:
+            continue  # a failed request may or may not have landed; counted, not judged
+        if not sent:
+            wrong += sum(1 for g in got if g is not None)
             continue
-        if not voter.sent:
-            if got is not None:
+        lasts = {v.sent[-1] for v in sent}
+        versions = sum(len(v.sent) for v in sent)
+        for g in got:
+            if g is None:
+                lost += 1
+            elif g[0] not in lasts or len({x[0] for x in got if x is not None}) > 1:
                 wrong += 1
-            continue
-        if got is None:
-            lost += 1
-        elif got[0] != voter.sent[-1]:
-            wrong += 1
-        elif got[1] != len(voter.sent):
-            extra_versions += 1
+            elif g[1] != versions:
+                extra_versions += 1
     tallies = {t.campaign_id: t for t in Tally.objects.filter(campaign_id__in=ids)}
     mismatched = [
         c.pk for c in world.http_campaigns if tally_recount(campaign=c) != tally_counters(tally=tallies[c.pk])

@@ -21,7 +21,7 @@ from jiugai.core.permissions import can, require
 from jiugai.core.scoping import get_visible_or_404, visible_to
 from jiugai.inventory.models import Estate
 from jiugai.inventory.selectors import jurisdiction_for_user
-from jiugai.rules.decision import RuleInputError, decision_lines
+from jiugai.rules.decision import Decision, RuleInputError
 from jiugai.rules.plan_checks import post2000_cap_decide
 
 from . import catalogue_io, forms, scoring, selectors, services
@@ -117,23 +117,44 @@ def _plan_context(request: HttpRequest, plan: AnnualPlan) -> dict[str, Any]:
     }
 
 
+def _check(title: str, decision: Decision) -> dict[str, Any]:
+    """One check as the plan page shows it: a title, and each reason with whether it holds."""
+    return {
+        "ok": decision.passed or decision.outcome == "consistent",
+        "title": title,
+        "lines": [
+            {
+                "ok": not reason.code.endswith(("_mismatch", "_over_cap")),
+                "text": reason.message,
+                "source": reason.source,
+            }
+            for reason in decision.reasons
+        ],
+    }
+
+
 def plan_checks(plan: AnnualPlan, summary: selectors.PlanSummary) -> list[dict[str, Any]]:
     """The plan checks shown under the summary: the post-2000 household share against the cap
     (`jiugai.rules.plan_checks.post2000_cap_decide`, Guyuan seed 003), stated against computed totals
     (`plan_consistency_decide`: Guyuan's 84 buildings stated, 81 in its areas) and the budget."""
     checks: list[dict[str, Any]] = []
     if plan.run_status == RunStatus.DONE:
-        policy = selectors.plan_cap_policy(plan)
         try:
-            decision = post2000_cap_decide(summary.post2000_households, summary.households, policy)
+            cap = post2000_cap_decide(summary.post2000_households, summary.households, selectors.plan_cap_policy(plan))
         except (RuleInputError, ValueError):
-            decision = None  # no cap configured: nothing to check
-        if decision is not None:
-            checks.append({"ok": decision.passed, "lines": decision_lines(decision)})
+            cap = None  # no cap configured: nothing to check
+        if cap is not None:
+            checks.append(_check(_("Post-2000 household cap"), cap))
         for consistency in selectors.plan_consistency(plan=plan, summary=summary):
-            checks.append({"ok": consistency.outcome == "consistent", "lines": decision_lines(consistency)})
+            checks.append(_check(_("Stated totals against computed ones"), consistency))
     if summary.investment > plan.budget:
-        checks.append({"ok": False, "lines": [_("The implement tier costs more than the budget.")]})
+        checks.append(
+            {
+                "ok": False,
+                "title": _("Budget"),
+                "lines": [{"ok": False, "text": _("The implement tier costs more than the budget.")}],
+            }
+        )
     return checks
 
 

@@ -107,3 +107,14 @@ def test_document_pages_need_a_run_plan_and_scope(demo: DemoReport) -> None:
     outsider = Client()
     outsider.force_login(User.objects.get(username="zhanhe_street"))
     assert outsider.get(f"/planning/plans/{plan.pk}/document.docx").status_code == 404
+
+
+def test_plan_page_marks_the_stated_84_buildings(demo: DemoReport) -> None:
+    plan = _plan(demo)
+    client = Client()
+    client.force_login(User.objects.get(username="guyuan_office"))
+    client.cookies["django_language"] = "en"
+    html = client.get(f"/planning/plans/{plan.pk}/").content.decode()
+    assert "Stated totals against computed ones" in html
+    assert "✗ 原州区2022年城镇老旧小区改造计划: 84 buildings stated" in html
+    assert "✓ 原州区2022年城镇老旧小区改造计划: 3081 households stated" in html
