@@ -7,9 +7,8 @@ drops the database at the end. Four parts, all in one run:
 (a) cast throughput and p95 latency: the app runs under gunicorn (`jiugai.wsgi`) on 127.0.0.1 in a
     subprocess; 32 client threads POST ballots to the residents' public page `/b/<token>/` (the real cast
     endpoint, through the whole middleware stack, CSRF included), bounded by count and time;
-(b) bulk paper-ballot import against a raw COPY of the same rows (the consultation app has no bulk import
-    service, so `paper_ballots_bulk_import` below is the benchmark's own, using the counters approach of the
-    services: rows in, then the tally and per-owner counters moved by F() deltas under the tally row lock);
+(b) bulk paper-ballot import (`services.paper_ballots_import`, one batch per campaign: checks, ballots in
+    bulk, one audit entry each, counters moved by summed deltas) against a raw COPY of the same rows;
 (c) the full recount (`selectors.tally_recount`, campaign by campaign) against one raw SQL GROUP BY;
 (d) a sustained run (default 60 s) paced at a target rate (default 500 ballots/s) over HTTP, ending in a
     recount that must match the live counters exactly, and every acknowledged ballot checked: 0 lost, 0 double.
@@ -400,101 +399,6 @@ HEAD_KEY_SQL = (
 )
 
 
-def paper_ballots_bulk_import(*, actor: Any, campaign: Any, rows: list[tuple[int, str]], scan: str) -> int:
-    """Import a batch of paper ballots (household id, answer) for one campaign: all or nothing.
-
-    Not part of the consultation app (it has no bulk import service): written here with the services'
-    counters approach. Under the tally row lock: refuse households outside the scope, already voted, or
-    one owner's units with different answers; COPY the ballots; move the tally and per-owner counters by
-    deltas computed in SQL; one audit entry for the batch (the scanned forms are one file, `scan`).
-    """
-    from django.core.exceptions import ValidationError
-    from django.db import connection, transaction
-    from django.utils import timezone
-
-    from jiugai.consultation.models import Tally
-    from jiugai.core.audit import audit_entry_append
-
-    now = timezone.now()
-    with transaction.atomic(), connection.cursor() as wrapper:
-        cursor = wrapper.cursor
-        tally = Tally.objects.select_for_update().get(campaign_id=campaign.pk)
-        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS bench_paper (household_id bigint, answer text) ON COMMIT DROP")
-        with cursor.copy("COPY bench_paper (household_id, answer) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        cursor.execute(
-            "SELECT count(*) FILTER (WHERE h.id IS NULL OR h.created_at > %s), count(b.id), "
-            "count(*) FILTER (WHERE p.answer NOT IN ('yes', 'no', 'abstain')) "
-            "FROM bench_paper p LEFT JOIN inventory_household h ON h.id = p.household_id "
-            "AND h.building_id IN (SELECT id FROM inventory_building WHERE estate_id = %s) "
-            "LEFT JOIN consultation_ballot b ON b.campaign_id = %s AND b.household_id = p.household_id",
-            [tally.snapshot_at, campaign.estate_id, campaign.pk],
-        )
-        outside, voted, bad = cursor.fetchone()
-        if outside or voted or bad:
-            raise ValidationError(f"{outside} outside the scope, {voted} already voted, {bad} unknown answers")
-        cursor.execute(
-            "INSERT INTO consultation_ballot (" + ", ".join(BALLOT_COLUMNS) + ") "  # noqa: S608 - constant fragments
-            "SELECT %s, p.household_id, p.answer, '{}'::jsonb, 'paper', %s, %s, 1, %s, %s, %s FROM bench_paper p",
-            [campaign.pk, scan, now, actor.pk, now, now],
-        )
-        # Per owner: the units this batch answered, which must agree, and the owner's earlier vote.
-        cursor.execute(
-            f"SELECT {HEAD_KEY_SQL} AS head, min(p.answer), max(p.answer), count(*) "  # noqa: S608 - constant fragments
-            "FROM bench_paper p JOIN inventory_household h ON h.id = p.household_id GROUP BY head"
-        )
-        per_head = cursor.fetchall()
-        if any(low != high for _head, low, high, _n in per_head):
-            raise ValidationError("one owner's units carry different answers")
-        cursor.execute(
-            "SELECT head_key, yes_units + no_units + abstain_units FROM consultation_tallyowner "
-            "WHERE campaign_id = %s AND head_key = ANY(%s)",
-            [campaign.pk, [h for h, *_ in per_head]],
-        )
-        before = dict(cursor.fetchall())
-        if any(before.get(h, 0) for h, *_ in per_head):
-            raise ValidationError("an owner with units in this batch has already voted")
-        cursor.execute(
-            "UPDATE consultation_tallyowner o SET yes_units = o.yes_units + d.yes, no_units = o.no_units + d.no, "  # noqa: S608 - constant fragments
-            "abstain_units = o.abstain_units + d.abstain FROM ("
-            f"  SELECT {HEAD_KEY_SQL} AS head, count(*) FILTER (WHERE p.answer = 'yes') AS yes, "
-            "  count(*) FILTER (WHERE p.answer = 'no') AS no, count(*) FILTER (WHERE p.answer = 'abstain') AS abstain "
-            "  FROM bench_paper p JOIN inventory_household h ON h.id = p.household_id GROUP BY head"
-            ") d WHERE o.campaign_id = %s AND o.head_key = d.head",
-            [campaign.pk],
-        )
-        heads: dict[str, int] = defaultdict(int)
-        for _head, answer, _same, _n in per_head:
-            heads[answer] += 1
-        cursor.execute(
-            "SELECT p.answer, count(*), coalesce(sum(h.area), 0) FROM bench_paper p "
-            "JOIN inventory_household h ON h.id = p.household_id GROUP BY p.answer"
-        )
-        deltas = {answer: (n, area) for answer, n, area in cursor.fetchall()}
-        sets = []
-        params: list[Any] = []
-        for answer in ANSWERS:
-            n, area = deltas.get(answer, (0, Decimal(0)))
-            sets.append(
-                f"{answer}_households = {answer}_households + %s, {answer}_area = {answer}_area + %s, "
-                f"{answer}_heads = {answer}_heads + %s"
-            )
-            params += [n, area, heads.get(answer, 0)]
-        cursor.execute(
-            f"UPDATE consultation_tally SET {', '.join(sets)}, updated_at = %s WHERE id = %s",  # noqa: S608 - constant fragments
-            [*params, now, tally.pk],
-        )
-        cursor.execute("DROP TABLE bench_paper")
-        audit_entry_append(
-            action="consultation.paper_ballots_imported",
-            obj=campaign,
-            actor=actor,
-            payload={"campaign": campaign.pk, "ballots": len(rows), "scan": scan},
-        )
-    return len(rows)
-
-
 def paper_rows(campaign: Any, rng: random.Random) -> list[tuple[int, str]]:
     from jiugai.consultation.selectors import head_key, households_in_scope
 
@@ -523,6 +427,7 @@ def bench_paper(world: World, args: argparse.Namespace) -> dict[str, Any]:
     from django.db import connection, transaction
 
     from jiugai.consultation.models import Ballot, Tally, TallyOwner
+    from jiugai.consultation.services import PaperBallot, paper_ballots_import
     from jiugai.demo.synth import copy_rows
 
     rng = random.Random(args.seed + 7)
@@ -531,7 +436,11 @@ def bench_paper(world: World, args: argparse.Namespace) -> dict[str, Any]:
     ids = [c.pk for c in world.paper_campaigns]
     started = time.perf_counter()
     for campaign, rows in batches:
-        paper_ballots_bulk_import(actor=world.admin, campaign=campaign, rows=rows, scan="ballots/import/bench.pdf")
+        paper_ballots_import(
+            actor=world.admin,
+            campaign=campaign,
+            ballots=[PaperBallot(household, answer, row=n) for n, (household, answer) in enumerate(rows, start=2)],
+        )
     import_s = time.perf_counter() - started
     imported = ballots_fingerprint(ids)
     counters = {t.campaign_id: t for t in Tally.objects.filter(campaign_id__in=ids)}

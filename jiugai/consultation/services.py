@@ -15,7 +15,7 @@ import hashlib
 import logging
 import secrets
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -581,6 +581,136 @@ def ballot_enter(
         actor=actor,
         attachment=attachment,
     )
+
+
+class PaperBallotsInvalid(ValidationError):
+    """A batch of paper ballots that cannot be recorded; `problems` lists each by its row."""
+
+    def __init__(self, problems: list[dict[str, Any]]) -> None:
+        super().__init__([p["message"] for p in problems])
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class PaperBallot:
+    """One paper ballot of a batch: the household it was collected from and its answer; `row` locates it."""
+
+    household_id: int
+    answer: str
+    row: int = 0
+
+
+@transaction.atomic
+def paper_ballots_import(
+    *, actor: Any, campaign: Campaign, ballots: Sequence[PaperBallot], scan: File | None = None
+) -> int:
+    """Record a batch of paper ballots collected door to door, all or nothing; returns the ballots written.
+
+    Each answer stands for its owner: every unit of that owner in the campaign's scope gets it (REFERENCE
+    §2.3), as when one ballot is entered. Refused, with every problem by row: a household outside the scope,
+    an unknown answer, one owner answering twice differently, an owner who has already voted (changes go
+    through single entry, where the audit log keeps each version). Written in bulk: the ballots, one audit
+    entry each (one lock of the chain), and the tally and per-owner counters moved by their summed deltas.
+    The fields are checked above, so the per-row `full_clean` of single entry is not repeated here.
+    """
+    require(actor, "consultation.enter_ballot")
+    _check_visible(actor, campaign)
+    now = timezone.now()
+    _campaign_hold(campaign.pk)
+    campaign = Campaign.objects.select_related("estate__jurisdiction").get(pk=campaign.pk)
+    _ensure_open(campaign, now)
+    tally = Tally.objects.filter(campaign=campaign).only("pk", "snapshot_at").first()
+    if tally is None:
+        raise ValidationError(_("This campaign is not open for voting yet."), code="not_open")
+    scope = households_in_scope_at(campaign=campaign, snapshot_at=tally.snapshot_at)
+    fields = ("pk", "area", "owner_key", "developer_held")
+    found = {h.pk: h for h in scope.filter(pk__in={b.household_id for b in ballots}).only(*fields)}
+    problems: list[dict[str, Any]] = []
+    answer_of: dict[str, tuple[str, int]] = {}  # owner → (answer, first row)
+    for paper in ballots:
+        household = found.get(paper.household_id)
+        if household is None:
+            message = _("This household is not among those asked in this campaign.")
+        elif paper.answer not in Answer.values:
+            message = _("Choose agree, disagree or abstain.")
+        else:
+            first = answer_of.setdefault(head_key(household), (paper.answer, paper.row))
+            if first[0] == paper.answer:
+                continue
+            message = _("The same owner answered differently in row %(row)s.") % {"row": first[1]}
+        problems.append({"row": paper.row, "message": message})
+    voted = set(
+        TallyOwner.objects.filter(campaign=campaign, head_key__in=list(answer_of))
+        .exclude(yes_units=0, no_units=0, abstain_units=0)
+        .values_list("head_key", flat=True)
+    )
+    problems += [
+        {"row": row, "message": _("This owner has already voted; change a ballot one at a time.")}
+        for head, (_answer, row) in answer_of.items()
+        if head in voted
+    ]
+    if problems:
+        raise PaperBallotsInvalid(sorted(problems, key=lambda p: p["row"]))
+    # Every unit of each owner answered (the developer's unsold units count as one owner).
+    keys = [h.owner_key for h in found.values() if h.owner_key and not h.developer_held]
+    units = {h.pk: h for h in scope.filter(owner_key__in=keys, developer_held=False).only(*fields)}
+    if any(h.developer_held for h in found.values()):
+        units.update({h.pk: h for h in scope.filter(developer_held=True).only(*fields)})
+    units.update(found)
+    stored = ""
+    made: list[Ballot] = []
+    new: list[Ballot] = []
+    counts: dict[str, Any] = defaultdict(int)
+    per_owner: dict[tuple[str, int], list[str]] = defaultdict(list)  # (answer, units) → owners
+    units_of: dict[str, int] = defaultdict(int)
+    for unit in units.values():
+        units_of[head_key(unit)] += 1
+    for unit in sorted(units.values(), key=lambda u: u.pk):
+        answer = answer_of[head_key(unit)][0]
+        ballot = Ballot(
+            campaign=campaign, household=unit, answer=answer, channel=Channel.PAPER, cast_at=now, entered_by=actor
+        )
+        if scan is not None and not stored:
+            ballot.attachment = scan
+            ballot.full_clean(validate_unique=False, validate_constraints=False)
+            ballot.save()
+            stored = ballot.attachment.name or ""
+        else:
+            ballot.attachment.name = stored
+            new.append(ballot)
+        made.append(ballot)
+        counts[f"{answer}_households"] += 1
+        counts[f"{answer}_area"] += unit.area
+    Ballot.objects.bulk_create(new, batch_size=2000)
+    for head, (answer, _row) in answer_of.items():
+        counts[f"{answer}_heads"] += 1
+        per_owner[(answer, units_of[head])].append(head)
+    for (answer, n), heads in per_owner.items():
+        TallyOwner.objects.filter(campaign=campaign, head_key__in=heads).update(
+            **{f"{answer}_units": F(f"{answer}_units") + n}
+        )
+    audit_entries_append(
+        [
+            PendingEntry(
+                action="consultation.ballot_cast",
+                obj=ballot,
+                actor=actor,
+                jurisdiction_code=campaign.estate.jurisdiction.code,
+                payload={
+                    "campaign": campaign.pk,
+                    "household": ballot.household_id,
+                    "answer": ballot.answer,
+                    "previous": None,
+                    "channel": Channel.PAPER,
+                    "version": 1,
+                    "batch": True,
+                },
+            )
+            for ballot in made
+        ]
+    )
+    Tally.objects.filter(pk=tally.pk).update(updated_at=now, **{k: F(k) + v for k, v in counts.items()})
+    return len(units)
 
 
 def token_failure_record(*, client: str, reason: str) -> int:

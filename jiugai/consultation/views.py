@@ -30,6 +30,7 @@ from jiugai.inventory.models import Building
 from . import forms, selectors, services
 from .choices import Adoption, CampaignStatus, DecisionRule, NoticeStatus, OpinionChannel
 from .documents import pdf_render, qr_svg
+from .extensions import ballot_extras
 from .forms import BallotForm, CampaignForm, StaffBallotForm, VerifyForm, answers_from
 from .models import Campaign, DraftDocument, Notice
 
@@ -357,6 +358,7 @@ def ballot_page(request: HttpRequest, token: str) -> HttpResponse:
             "owner": mask_name(household.owner_name),
             "current": current,
             "form": ballot_form,
+            "extras": ballot_extras(campaign=campaign, household=household),
         },
     )
 

@@ -460,3 +460,61 @@ def test_parallel_double_cast_counts_once(world: Any) -> None:
     assert tally.voted_households == 1
     assert tally.changes == Ballot.objects.get(campaign=campaign, household=h).version - 1
     assert recount_matches(campaign)
+
+
+# --- paper ballots in bulk -------------------------------------------------------------------------------
+
+
+def test_paper_batch_records_every_owner_unit_and_counts(world: Any) -> None:
+    plain = world.households(3)
+    shared = [world.household("201", owner_key="k-li", area="60.00"), world.household("202", owner_key="k-li")]
+    campaign = world.campaign()
+    scan = SimpleUploadedFile("scan.pdf", b"%PDF-1.4 scanned forms", content_type="application/pdf")
+    batch = [
+        services.PaperBallot(plain[0].pk, "yes", row=2),
+        services.PaperBallot(plain[1].pk, "no", row=3),
+        services.PaperBallot(shared[0].pk, "yes", row=4),  # stands for both of 李's units
+    ]
+    written = services.paper_ballots_import(actor=world.east, campaign=campaign, ballots=batch, scan=scan)
+    assert written == 4
+    ballots = Ballot.objects.filter(campaign=campaign)
+    assert {b.household_id: b.answer for b in ballots} == {
+        plain[0].pk: "yes",
+        plain[1].pk: "no",
+        shared[0].pk: "yes",
+        shared[1].pk: "yes",
+    }
+    assert len({b.attachment.name for b in ballots}) == 1 and ballots[0].attachment.name
+    tally = Tally.objects.get(campaign=campaign)
+    assert (tally.yes_households, tally.no_households, tally.yes_heads, tally.no_heads) == (3, 1, 2, 1)
+    assert recount_matches(campaign)
+    assert AuditEntry.objects.filter(action="consultation.ballot_cast").count() == 4
+    assert audit_chain_verify().ok
+
+
+def test_paper_batch_refuses_every_problem_by_row_and_writes_nothing(world: Any, english: None) -> None:
+    plain = world.households(3)
+    shared = [world.household("201", owner_key="k-li"), world.household("202", owner_key="k-li")]
+    other = world.household("301", building=world.b2)
+    campaign = world.campaign(scope_type="building", building=world.b1)
+    world.vote(campaign, plain[2], "yes")
+    batch = [
+        services.PaperBallot(plain[0].pk, "maybe", row=2),
+        services.PaperBallot(other.pk, "yes", row=3),
+        services.PaperBallot(shared[0].pk, "yes", row=4),
+        services.PaperBallot(shared[1].pk, "no", row=5),
+        services.PaperBallot(plain[2].pk, "no", row=6),
+    ]
+    before = selectors.tally_counters(tally=Tally.objects.get(campaign=campaign))
+    with pytest.raises(services.PaperBallotsInvalid) as caught:
+        services.paper_ballots_import(actor=world.east, campaign=campaign, ballots=batch)
+    assert [(p["row"], p["message"]) for p in caught.value.problems] == [
+        (2, "Choose agree, disagree or abstain."),
+        (3, "This household is not among those asked in this campaign."),
+        (5, "The same owner answered differently in row 4."),
+        (6, "This owner has already voted; change a ballot one at a time."),
+    ]
+    assert Ballot.objects.filter(campaign=campaign).count() == 1
+    assert selectors.tally_counters(tally=Tally.objects.get(campaign=campaign)) == before
+    with pytest.raises(PermissionDenied):
+        services.paper_ballots_import(actor=world.west, campaign=campaign, ballots=batch[:1])
