@@ -152,6 +152,13 @@ class StaffBallotForm(forms.Form):
         add_answer_fields(self, campaign)
 
 
+class PaperBatchForm(forms.Form):
+    """A filled-in register sheet of paper ballots and the scan of the signed forms."""
+
+    workbook = forms.FileField(label=_("Filled-in sheet (.xlsx)"))
+    scan = forms.FileField(label=_("Scanned forms (PDF or image)"))
+
+
 class VerifyForm(forms.Form):
     """The short code from the slip and the last digits of the owner's phone or ID number."""
 

@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/decide/", views.campaign_decide, name="campaign_decide"),
     path("<int:pk>/progress/", views.campaign_progress, name="campaign_progress"),
     path("<int:pk>/ballots/new/", views.ballot_enter, name="ballot_enter"),
+    path("<int:pk>/ballots/paper/", views.paper_batch, name="paper_batch"),
+    path("<int:pk>/ballots/paper.xlsx", views.paper_sheet, name="paper_sheet"),
     path("<int:pk>/slips.pdf", views.campaign_qr_sheet, name="campaign_qr_sheet"),
     path("<int:pk>/certificate.pdf", views.campaign_certificate, name="campaign_certificate"),
     # Public notices (公示)

@@ -31,8 +31,9 @@ from . import forms, selectors, services
 from .choices import Adoption, CampaignStatus, DecisionRule, NoticeStatus, OpinionChannel
 from .documents import pdf_render, qr_svg
 from .extensions import ballot_extras
-from .forms import BallotForm, CampaignForm, StaffBallotForm, VerifyForm, answers_from
+from .forms import BallotForm, CampaignForm, PaperBatchForm, StaffBallotForm, VerifyForm, answers_from
 from .models import Campaign, DraftDocument, Notice
+from .paper import paper_sheet_read, paper_sheet_xlsx
 
 SESSION_KEY = "consultation_verified"
 
@@ -170,6 +171,44 @@ def campaign_progress(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": selectors.progress_not_voted(campaign=campaign),
         },
     )
+
+
+@login_required
+def paper_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    """Paper ballots in bulk: download the register sheet, fill it in at the doors, upload it with the scan."""
+    campaign = _campaign(request, pk)
+    require(request.user, "consultation.enter_ballot")
+    form = PaperBatchForm(request.POST or None, request.FILES or None)
+    problems: list[dict[str, Any]] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["workbook"]
+        sheet = paper_sheet_read(campaign=campaign, data=upload.read(), filename=upload.name)
+        problems = sheet.problems
+        if not problems:
+            try:
+                written = services.paper_ballots_import(
+                    actor=request.user, campaign=campaign, ballots=sheet.ballots, scan=form.cleaned_data["scan"]
+                )
+            except services.PaperBallotsInvalid as exc:
+                problems = exc.problems
+            except ValidationError as exc:
+                problems = [{"row": 0, "message": _error_text(exc)}]
+            else:
+                messages.success(request, _("%(n)d paper ballots recorded.") % {"n": written})
+                return redirect("consultation:campaign_detail", pk=pk)
+    return render(request, "consultation/paper_batch.html", {"campaign": campaign, "form": form, "problems": problems})
+
+
+@login_required
+def paper_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    require(request.user, "consultation.enter_ballot")
+    response = HttpResponse(
+        paper_sheet_xlsx(campaign=campaign),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="paper-ballots-{campaign.pk}.xlsx"'
+    return response
 
 
 @login_required

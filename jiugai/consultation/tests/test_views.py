@@ -150,3 +150,48 @@ def test_staff_page_cannot_override_online_ballot(client: Any, world: Any) -> No
     assert response.status_code == 200
     assert "form-error" in response.content.decode()
     assert Ballot.objects.get().answer == "no"
+
+
+def _filled(sheet_bytes: bytes, answers: dict[str, str]) -> SimpleUploadedFile:
+    """The downloaded register sheet with answers written in by room number."""
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(sheet_bytes))
+    sheet = book.active
+    for row in sheet.iter_rows(min_row=2):
+        if str(row[2].value) in answers:
+            row[4].value = answers[str(row[2].value)]
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile("filled.xlsx", out.getvalue())
+
+
+def test_paper_batch_round_trip(client: Any, world: Any, english: None) -> None:
+    from jiugai.consultation.models import Tally
+
+    world.households(4)
+    campaign = world.campaign()
+    client.force_login(world.east)
+    client.cookies["django_language"] = "en"
+    assert b"paper-batch" in client.get(f"/consultation/{campaign.pk}/").content
+    sheet = client.get(f"/consultation/{campaign.pk}/ballots/paper.xlsx")
+    assert sheet.status_code == 200
+
+    def scan() -> SimpleUploadedFile:
+        return SimpleUploadedFile("scan.pdf", b"%PDF-1.4 forms", content_type="application/pdf")
+
+    url = f"/consultation/{campaign.pk}/ballots/paper/"
+    bad = client.post(url, {"workbook": _filled(sheet.content, {"101": "同意", "102": "也许"}), "scan": scan()})
+    assert bad.status_code == 200
+    assert "Write 同意, 不同意 or 弃权, not “也许”." in bad.content.decode()
+    assert not Ballot.objects.filter(campaign=campaign).exists()
+    good = client.post(
+        url, {"workbook": _filled(sheet.content, {"101": "同意", "102": "不同意", "103": "同意"}), "scan": scan()}
+    )
+    assert good.status_code == 302
+    tally = Tally.objects.get(campaign=campaign)
+    assert (tally.yes_households, tally.no_households) == (2, 1)
+    broken = client.post(url, {"workbook": SimpleUploadedFile("x.xlsx", b"not a workbook"), "scan": scan()})
+    assert "paper-problems" in broken.content.decode()
