@@ -48,7 +48,8 @@ def load_estates(*, estates: int, seed: int, batch_estates: int) -> Any:
 
     from jiugai.accounts.choices import Level
     from jiugai.accounts.services import jurisdiction_get_or_create
-    from jiugai.demo.synth import ESTATE_COLUMNS, SynthGenerator, copy_rows, synth_place_create
+    from jiugai.core.bulk import copy_rows
+    from jiugai.demo.synth import ESTATE_COLUMNS, SynthGenerator, synth_place_create
     from jiugai.inventory.models import Estate
     from jiugai.policy.services import policy_profile_create
 

@@ -89,12 +89,12 @@ def raw_copy(*, prefix: str, seed: int, estates: int, per_estate: int, now: str,
     """Regenerate the synth rows (untimed) and time COPY of them alone; returns seconds."""
     from django.db import connection, transaction
 
+    from jiugai.core.bulk import copy_rows
     from jiugai.demo.synth import (
         BUILDING_COLUMNS,
         ESTATE_COLUMNS,
         HOUSEHOLD_COLUMNS,
         SynthGenerator,
-        copy_rows,
         synth_place_get,
     )
     from jiugai.inventory.models import Building, Estate, Household

@@ -428,7 +428,7 @@ def bench_paper(world: World, args: argparse.Namespace) -> dict[str, Any]:
 
     from jiugai.consultation.models import Ballot, Tally, TallyOwner
     from jiugai.consultation.services import PaperBallot, paper_ballots_import
-    from jiugai.demo.synth import copy_rows
+    from jiugai.core.bulk import copy_rows
 
     rng = random.Random(args.seed + 7)
     batches = [(c, paper_rows(c, rng)) for c in world.paper_campaigns]

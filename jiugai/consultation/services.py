@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from jiugai.accounts.models import Jurisdiction
 from jiugai.core.audit import PendingEntry, audit_entries_append, audit_entry_append
+from jiugai.core.bulk import copy_rows
 from jiugai.core.permissions import require
 from jiugai.core.scoping import visible_to
 from jiugai.core.workflow import workflow_transition
@@ -609,9 +610,10 @@ def paper_ballots_import(
     Each answer stands for its owner: every unit of that owner in the campaign's scope gets it (REFERENCE
     §2.3), as when one ballot is entered. Refused, with every problem by row: a household outside the scope,
     an unknown answer, one owner answering twice differently, an owner who has already voted (changes go
-    through single entry, where the audit log keeps each version). Written in bulk: the ballots, one audit
-    entry each (one lock of the chain), and the tally and per-owner counters moved by their summed deltas.
-    The fields are checked above, so the per-row `full_clean` of single entry is not repeated here.
+    through single entry, where the audit log keeps each version). Written in bulk: the scan stored once,
+    the ballots (COPY on PostgreSQL), one audit entry for the batch naming every ballot, and the tally and
+    per-owner counters moved by their summed deltas. The fields are checked above, so the per-row
+    `full_clean` of single entry is not repeated here.
     """
     require(actor, "consultation.enter_ballot")
     _check_visible(actor, campaign)
@@ -658,30 +660,22 @@ def paper_ballots_import(
         units.update({h.pk: h for h in scope.filter(developer_held=True).only(*fields)})
     units.update(found)
     stored = ""
-    made: list[Ballot] = []
-    new: list[Ballot] = []
+    if scan is not None:  # one scanned file for the whole batch
+        holder = Ballot(campaign=campaign)
+        holder.attachment.save(scan.name or "scan", scan, save=False)
+        stored = holder.attachment.name or ""
     counts: dict[str, Any] = defaultdict(int)
-    per_owner: dict[tuple[str, int], list[str]] = defaultdict(list)  # (answer, units) → owners
     units_of: dict[str, int] = defaultdict(int)
-    for unit in units.values():
-        units_of[head_key(unit)] += 1
+    rows: list[tuple[Any, ...]] = []
     for unit in sorted(units.values(), key=lambda u: u.pk):
-        answer = answer_of[head_key(unit)][0]
-        ballot = Ballot(
-            campaign=campaign, household=unit, answer=answer, channel=Channel.PAPER, cast_at=now, entered_by=actor
-        )
-        if scan is not None and not stored:
-            ballot.attachment = scan
-            ballot.full_clean(validate_unique=False, validate_constraints=False)
-            ballot.save()
-            stored = ballot.attachment.name or ""
-        else:
-            ballot.attachment.name = stored
-            new.append(ballot)
-        made.append(ballot)
+        head = head_key(unit)
+        answer = answer_of[head][0]
+        units_of[head] += 1
         counts[f"{answer}_households"] += 1
         counts[f"{answer}_area"] += unit.area
-    Ballot.objects.bulk_create(new, batch_size=2000)
+        rows.append((campaign.pk, unit.pk, answer, Channel.PAPER, stored, now, 1, actor.pk, now, now))
+    _ballots_insert(rows)
+    per_owner: dict[tuple[str, int], list[str]] = defaultdict(list)  # (answer, units) → owners
     for head, (answer, _row) in answer_of.items():
         counts[f"{answer}_heads"] += 1
         per_owner[(answer, units_of[head])].append(head)
@@ -689,28 +683,46 @@ def paper_ballots_import(
         TallyOwner.objects.filter(campaign=campaign, head_key__in=heads).update(
             **{f"{answer}_units": F(f"{answer}_units") + n}
         )
-    audit_entries_append(
-        [
-            PendingEntry(
-                action="consultation.ballot_cast",
-                obj=ballot,
-                actor=actor,
-                jurisdiction_code=campaign.estate.jurisdiction.code,
-                payload={
-                    "campaign": campaign.pk,
-                    "household": ballot.household_id,
-                    "answer": ballot.answer,
-                    "previous": None,
-                    "channel": Channel.PAPER,
-                    "version": 1,
-                    "batch": True,
-                },
-            )
-            for ballot in made
-        ]
+    # One entry for the batch (one scanned file), naming every ballot it recorded.
+    audit_entry_append(
+        action="consultation.paper_ballots_imported",
+        obj=campaign,
+        actor=actor,
+        jurisdiction_code=campaign.estate.jurisdiction.code,
+        payload={
+            "campaign": campaign.pk,
+            "channel": Channel.PAPER,
+            "scan": stored,
+            "ballots": [[row[1], row[2]] for row in rows],
+        },
     )
     Tally.objects.filter(pk=tally.pk).update(updated_at=now, **{k: F(k) + v for k, v in counts.items()})
-    return len(units)
+    return len(rows)
+
+
+BALLOT_BULK_COLUMNS = (
+    "campaign_id",
+    "household_id",
+    "answer",
+    "channel",
+    "attachment",
+    "cast_at",
+    "version",
+    "entered_by_id",
+    "created_at",
+    "updated_at",
+)
+
+
+def _ballots_insert(rows: list[tuple[Any, ...]]) -> None:
+    """New ballots in bulk: COPY on PostgreSQL (no parameter binding), bulk_create elsewhere."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as wrapper:
+            copy_rows(wrapper.cursor, Ballot, BALLOT_BULK_COLUMNS, rows)
+        return
+    Ballot.objects.bulk_create(
+        [Ballot(**dict(zip(BALLOT_BULK_COLUMNS, row, strict=True))) for row in rows], batch_size=2000
+    )
 
 
 def token_failure_record(*, client: str, reason: str) -> int:

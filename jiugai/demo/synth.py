@@ -26,6 +26,7 @@ from jiugai.accounts.choices import LEVEL_ORDER, Level
 from jiugai.accounts.models import Jurisdiction
 from jiugai.accounts.services import jurisdiction_get_or_create
 from jiugai.core.audit import audit_entry_append
+from jiugai.core.bulk import copy_rows
 from jiugai.core.text import pinyin_key
 from jiugai.inventory.models import Building, Estate, Household
 
@@ -531,38 +532,6 @@ def synth_place_get(*, prefix: str) -> SynthPlace:
 
 
 # --- writing -----------------------------------------------------------------------------------
-
-
-def _copy_default(field: Any) -> Any:
-    value = field.get_default()
-    if isinstance(value, (list, dict)):
-        return json.dumps(value)
-    if isinstance(value, (Decimal, dt.date)):
-        return str(value)
-    return value
-
-
-def copy_columns(model: type[Any], columns: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[Any, ...]]:
-    """The generated columns plus every other NOT NULL column with its model default.
-
-    COPY bypasses the ORM, which is what normally fills model defaults; fields added to the
-    inventory models later must not break the bulk path.
-    """
-    extra = [f for f in model._meta.concrete_fields if f.column not in columns and not f.null and f.has_default()]
-    return columns + tuple(f.column for f in extra), tuple(_copy_default(f) for f in extra)
-
-
-def copy_rows(cursor: Any, model: type[Any], columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> None:
-    """Stream rows into the model's table with COPY (psycopg 3)."""
-    all_columns, defaults = copy_columns(model, columns)
-    with cursor.copy(f"COPY {model._meta.db_table} ({', '.join(all_columns)}) FROM STDIN") as copy:
-        write = copy.write_row
-        if defaults:
-            for row in rows:
-                write(row + defaults)
-        else:
-            for row in rows:
-                write(row)
 
 
 def _pg_reserve(cursor: Any, table: str, count: int) -> int:

@@ -488,7 +488,9 @@ def test_paper_batch_records_every_owner_unit_and_counts(world: Any) -> None:
     tally = Tally.objects.get(campaign=campaign)
     assert (tally.yes_households, tally.no_households, tally.yes_heads, tally.no_heads) == (3, 1, 2, 1)
     assert recount_matches(campaign)
-    assert AuditEntry.objects.filter(action="consultation.ballot_cast").count() == 4
+    entry = AuditEntry.objects.get(action="consultation.paper_ballots_imported")
+    assert sorted(entry.payload["ballots"]) == sorted([b.household_id, b.answer] for b in ballots)
+    assert entry.payload["scan"] == ballots[0].attachment.name
     assert audit_chain_verify().ok
 
 

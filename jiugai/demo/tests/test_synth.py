@@ -63,7 +63,8 @@ def test_command_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_copy_columns_cover_every_required_column() -> None:
     """A NOT NULL column without a default that the generator does not fill would break COPY."""
-    from jiugai.demo.synth import BUILDING_COLUMNS, ESTATE_COLUMNS, HOUSEHOLD_COLUMNS, copy_columns
+    from jiugai.core.bulk import copy_columns
+    from jiugai.demo.synth import BUILDING_COLUMNS, ESTATE_COLUMNS, HOUSEHOLD_COLUMNS
 
     for model, columns in ((Estate, ESTATE_COLUMNS), (Building, BUILDING_COLUMNS), (Household, HOUSEHOLD_COLUMNS)):
         covered, _defaults = copy_columns(model, columns)
