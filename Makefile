@@ -31,7 +31,7 @@ KEEP_GOING ?= 1
 APT_DEMO := fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0
 APT_TEST := chromium poppler-utils
 
-.PHONY: help install install-test demo serve test $(TEST_STAGES) fmt bench-synth bench-import bench-screen bench-votes bench-plan clean \
+.PHONY: help install install-test demo serve test $(TEST_STAGES) fmt bench-synth bench-import bench-screen bench-votes bench-plan bench-funding clean \
 	_uv _python _node _apt-demo _apt-test
 
 help:
@@ -45,6 +45,7 @@ help:
 	@echo "make bench-screen eligibility screening of 220,000 synthetic estates"
 	@echo "make bench-votes  ballots: cast throughput and p95, bulk paper import, recount, sustained run"
 	@echo "make bench-plan   annual-plan optimiser on 20,000 and 220,000 synthetic estates (gap, bound, time)"
+	@echo "make bench-funding cost shares for 1,000,000 households (exact cents) vs a plain numpy split"
 	@echo "single stages:   $(TEST_STAGES)"
 
 # --- installation ----------------------------------------------------------------------------
@@ -107,6 +108,9 @@ bench-screen: install
 
 bench-plan: install
 	$(RUN) python bench/bench_plan.py
+
+bench-funding: install
+	$(RUN) python bench/bench_funding.py
 
 fmt: _python
 	$(RUN) ruff format .

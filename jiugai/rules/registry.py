@@ -25,8 +25,17 @@ from typing import Any, TypeVar
 from .art278 import Matter, art278_decide
 from .common import param
 from .consent import consent_decide
+from .cost_share import CARRIERS, METHODS, ShareUnit, cost_share_decide
 from .decision import Decision, RuleInputError, Source
 from .eligibility import EXCLUSIONS, EstateFacts, eligibility_decide
+from .funding import (
+    central_repeat_decide,
+    district_award_decide,
+    earmark_decide,
+    idle_funds_decide,
+    utility_may_implement_decide,
+    water_meter_share_decide,
+)
 from .params import ParameterError
 from .plan_checks import PlanTotals, plan_consistency_decide, post2000_cap_decide
 from .plan_optimiser import CAP_KEY, DistrictLimit, PlanCandidate, PlanProblem, plan_optimise
@@ -195,6 +204,107 @@ def run_post2000_cap(data: Mapping[str, Any], policy: Policy) -> Decision:
     return post2000_cap_decide(
         present(read_int(data, "post2000_households", minimum=0), "post2000_households"),
         present(read_int(data, "total_households", minimum=0), "total_households"),
+        policy,
+    )
+
+
+_SHARE_UNIT_FIELDS = {"key", "area", "floor", "exempt"}
+
+
+def run_cost_share(data: Mapping[str, Any], policy: Policy) -> Decision:
+    _fields(data, {"total", "method", "units", "exempt_carried_by", "payer"})
+    raw = _get(data, "units", True)
+    if not isinstance(raw, list) or not raw:
+        raise ScenarioError("input.units must be a non-empty list of households")
+    units: list[ShareUnit] = []
+    for k, item in enumerate(raw):
+        where = f"units[{k}]"
+        if not isinstance(item, Mapping):
+            raise ScenarioError(f"input.{where} must be an object with key, area, floor, exempt")
+        unknown = sorted(set(item) - _SHARE_UNIT_FIELDS)
+        if unknown:
+            raise ScenarioError(f"input.{where}: unknown field(s) {', '.join(unknown)}")
+        key = item.get("key")
+        if not isinstance(key, str) or not key.strip():
+            raise ScenarioError(f"input.{where}.key must be a non-empty text")
+        try:
+            area = read_decimal(item, "area", required=False)
+            floor = read_int(item, "floor", required=False)
+            units.append(
+                ShareUnit(
+                    key=key,
+                    area=Decimal(0) if area is None else area,
+                    floor=1 if floor is None else floor,
+                    exempt=read_bool(item, "exempt"),
+                )
+            )
+        except ScenarioError as exc:
+            raise ScenarioError(f"{where}: {exc}") from exc
+    payer = data.get("payer")
+    if payer is not None and not isinstance(payer, str):
+        raise ScenarioError("input.payer must be a unit key (text)")
+    return cost_share_decide(
+        present(read_decimal(data, "total"), "total"),
+        units,
+        method=read_choice(data, "method", METHODS),
+        policy=policy,
+        exempt_carried_by=read_choice(data, "exempt_carried_by", CARRIERS)
+        if data.get("exempt_carried_by") is not None
+        else "others",
+        payer=payer,
+    )
+
+
+def run_utility_may_implement(data: Mapping[str, Any], policy: Policy) -> Decision:
+    _fields(data, {"utility_share", "total"})
+    return utility_may_implement_decide(
+        present(read_decimal(data, "utility_share"), "utility_share"),
+        present(read_decimal(data, "total"), "total"),
+        policy,
+    )
+
+
+def run_water_meter_share(data: Mapping[str, Any], policy: Policy) -> Decision:
+    _fields(data, {"cost"})
+    return water_meter_share_decide(present(read_decimal(data, "cost"), "cost"), policy)
+
+
+def run_central_repeat(data: Mapping[str, Any], policy: Policy) -> Decision:
+    _fields(data, {"estate_funded_year", "programme", "applying_year"})
+    programme = data.get("programme") or ""
+    if not isinstance(programme, str):
+        raise ScenarioError("input.programme must be text")
+    return central_repeat_decide(
+        estate_funded_year=read_int(data, "estate_funded_year", required=False),
+        programme=programme,
+        applying_year=present(read_int(data, "applying_year"), "applying_year"),
+        policy=policy,
+    )
+
+
+def run_district_award(data: Mapping[str, Any], policy: Policy) -> Decision:
+    _fields(data, {"street_borne", "out_of_scope"})
+    return district_award_decide(
+        present(read_decimal(data, "street_borne"), "street_borne"),
+        read_decimal(data, "out_of_scope", required=False) or Decimal(0),
+        policy,
+    )
+
+
+def run_earmark(data: Mapping[str, Any], policy: Policy) -> Decision:
+    _fields(data, {"source_kind", "item_class"})
+    for name in ("source_kind", "item_class"):
+        if not isinstance(_get(data, name, True), str):
+            raise ScenarioError(f"input.{name} must be text")
+    return earmark_decide(str(data["source_kind"]), str(data["item_class"]))
+
+
+def run_idle_funds(data: Mapping[str, Any], policy: Policy) -> Decision:
+    _fields(data, {"received_on", "paid_on", "today"})
+    return idle_funds_decide(
+        present(read_date(data, "received_on"), "received_on"),
+        read_date(data, "paid_on", required=False),
+        read_date(data, "today", required=False) or dt.date.today(),
         policy,
     )
 
@@ -433,6 +543,27 @@ RULES: dict[str, Rule] = {
     "art278": Rule("art278", "Owners' joint decision under Civil Code Art. 278", run_art278),
     "eligibility": Rule("eligibility", "Whether an estate qualifies for renovation", run_eligibility),
     "property_subsidy": Rule("property_subsidy", "Property-service subsidy after renovation", run_property_subsidy),
+    "cost_share": Rule(
+        "cost_share", "A cost shared among households: single, equal, by area or tiered by floor", run_cost_share
+    ),
+    "utility_may_implement": Rule(
+        "utility_may_implement",
+        "Whether a utility paying its share may run the works (Jiyuan 1/3)",
+        run_utility_may_implement,
+    ),
+    "water_meter_share": Rule(
+        "water_meter_share",
+        "The water company's share of one-meter-per-household works (Jiyuan 1/3)",
+        run_water_meter_share,
+    ),
+    "central_repeat": Rule(
+        "central_repeat", "No second central application for the same estate (Guyuan)", run_central_repeat
+    ),
+    "district_award": Rule(
+        "district_award", "District award on the street-borne remainder (Zhanhe)", run_district_award
+    ),
+    "earmark": Rule("earmark", "Which classes of works central money may pay for", run_earmark),
+    "idle_funds": Rule("idle_funds", "Money received but not paid out in time", run_idle_funds),
     "post2000_cap": Rule(
         "post2000_cap", "Post-2000 estates' share of a plan's households (Guyuan 15 %)", run_post2000_cap
     ),

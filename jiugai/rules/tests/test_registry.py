@@ -190,3 +190,74 @@ def json_example(name: str) -> dict[str, Any]:
 def test_plan_scenario_errors(rule: str, data: dict[str, Any], message: str) -> None:
     with pytest.raises(ScenarioError, match=message):
         decide_scenario(rule, {"policy": {"eligibility.post2000_household_cap": "15/100"}, "input": data})
+
+
+# ---------------------------------------------------------------------------------------------
+# Funding rules
+
+
+@pytest.mark.parametrize(
+    ("rule", "example", "outcome"),
+    [
+        ("property_subsidy", "property_subsidy.jiyuan.json", "allowed"),
+        ("cost_share", "cost_share.zhanhe_stairwell_by_floor.json", "shared"),
+        ("utility_may_implement", "utility_may_implement.jiyuan_one_third.json", "allowed"),
+        ("water_meter_share", "water_meter_share.jiyuan.json", "shared"),
+        ("central_repeat", "central_repeat.guyuan.json", "refused"),
+        ("district_award", "district_award.zhanhe.json", "awarded"),
+        ("earmark", "earmark.central_subsidy_upgrade.json", "refused"),
+        ("idle_funds", "idle_funds.alert.json", "alert"),
+    ],
+)
+def test_funding_examples(rule: str, example: str, outcome: str) -> None:
+    decision = decide_scenario(rule, json_example(example))
+    assert decision.rule == rule and decision.outcome == outcome
+    assert decision_lines(decision)
+    json.dumps(decision.as_dict())
+
+
+def test_zhanhe_stairwell_example_figures() -> None:
+    decision = decide_scenario("cost_share", json_example("cost_share.zhanhe_stairwell_by_floor.json"))
+    shares = decision.figures["shares"]
+    assert sum(shares.values()) == Decimal("12000.00")
+    assert shares["1-101"] == shares["1-202"] == shares["1-501"] == Decimal("0.00")
+    assert shares["1-301"] < shares["1-401"] < shares["1-601"]
+    assert decision.as_dict()["figures"]["coefficients"]["3"] == "0.7"
+
+
+def test_cost_share_scenario_keeps_floor_zero() -> None:
+    scenario = {
+        "policy": {"funding.floor_coefficients": {"1": "0", "2": "1"}},
+        "input": {"total": "10", "method": "floor", "units": [{"key": "a", "floor": 0, "area": "1"}]},
+    }
+    with pytest.raises(ScenarioError, match="floor"):
+        decide_scenario("cost_share", scenario)
+
+
+@pytest.mark.parametrize(
+    ("rule", "data", "message"),
+    [
+        ("cost_share", {"total": "1", "method": "equal"}, "units is required"),
+        ("cost_share", {"total": "1", "method": "equal", "units": [{"area": "1"}]}, "key must be"),
+        ("cost_share", {"total": "1", "method": "equal", "units": [{"key": "a", "colour": 1}]}, "colour"),
+        ("cost_share", {"total": "x", "method": "equal", "units": [{"key": "a"}]}, "total must be a number"),
+        ("cost_share", {"total": "1", "method": "dice", "units": [{"key": "a"}]}, "method must be one of"),
+        ("cost_share", {"total": "-1", "method": "equal", "units": [{"key": "a"}]}, "negative"),
+        ("cost_share", {"total": "1", "method": "single", "units": [{"key": "a"}], "payer": 3}, "payer"),
+        ("utility_may_implement", {"utility_share": "1"}, "total is required"),
+        ("water_meter_share", {}, "cost is required"),
+        ("central_repeat", {"estate_funded_year": 2020}, "applying_year is required"),
+        ("district_award", {"out_of_scope": "1"}, "street_borne is required"),
+        ("earmark", {"source_kind": "central_subsidy", "item_class": 3}, "item_class must be text"),
+        ("idle_funds", {"received_on": "1 March"}, "date YYYY-MM-DD"),
+    ],
+)
+def test_funding_scenario_errors(rule: str, data: dict[str, Any], message: str) -> None:
+    policy = {
+        "funding.utility_may_implement_share": "1/3",
+        "funding.water_meter_utility_share": "1/3",
+        "funding.district_award_rate": "1/10",
+        "funding.idle_funds_days": 30,
+    }
+    with pytest.raises(ScenarioError, match=message):
+        decide_scenario(rule, {"policy": policy, "input": data})
