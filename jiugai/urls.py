@@ -16,6 +16,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("jiugai.inventory.api.urls")),
     path("", include("jiugai.consultation.api.urls")),
     path("planning/", include("jiugai.planning.api.urls")),
+    path("funding/", include("jiugai.funding.api.urls")),
     path("", include("jiugai.core.api.urls")),
 ]
 
@@ -30,6 +31,7 @@ urlpatterns = [
     path("consultation/", include("jiugai.consultation.urls")),
     path("b/", include("jiugai.consultation.public_urls")),
     path("planning/", include("jiugai.planning.urls")),
+    path("funding/", include("jiugai.funding.urls")),
     path("audit/", include("jiugai.core.urls")),
     path("", include("jiugai.dashboards.urls")),
 ]

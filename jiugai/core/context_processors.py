@@ -14,6 +14,7 @@ NAVIGATION: list[tuple[str, Any]] = [
     ("inventory:estate_list", _("Survey: estates")),
     ("consultation:campaign_list", _("Consultation")),
     ("planning:plan_list", _("Planning")),
+    ("funding:dashboard", _("Funding")),
     ("policy:effective", _("Policy")),
     ("core:audit_log", _("Audit log")),
     ("api-docs", _("API")),

@@ -31,6 +31,7 @@ from jiugai.policy.services import policy_profile_create
 
 from . import seeds
 from .consultation import ConsultationDemo, consultation_demo_load
+from .funding import FundingDemo, funding_demo_load
 from .people import IdNumbers, name_pool, phone
 from .planning import PlanningDemo, planning_demo_load
 
@@ -51,6 +52,7 @@ class DemoReport:
     password_hash: str | None = None
     consultation: ConsultationDemo | None = None
     planning: PlanningDemo | None = None
+    funding: FundingDemo | None = None
 
     def add(self, kind: str, n: int = 1) -> None:
         self.created[kind] = self.created.get(kind, 0) + n
@@ -432,6 +434,7 @@ def demo_load() -> DemoReport:
         nodes=nodes, people=_People("411000", "xuchang-consultation"), created=report.created
     )
     report.planning = planning_demo_load(nodes=nodes)
+    report.funding = funding_demo_load(created=report.created)
     audit_entry_append(
         action="demo.loaded",
         payload={"created": report.created, "stated_plan": {"guyuan_2022_buildings": seeds.GUYUAN_PLAN_2022.buildings}},

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "jiugai.inventory",
     "jiugai.consultation",
     "jiugai.planning",
+    "jiugai.funding",
     "jiugai.dashboards",
     "jiugai.demo",
 ]
@@ -196,6 +197,12 @@ SPECTACULAR_SETTINGS = {
         "StaffCommentChannelEnum": ["email", "post", "in_person"],
         "ConditionItemEnum": "jiugai.inventory.choices.ConditionItem",
         "UtilityTypeEnum": "jiugai.accounts.choices.UtilityType",
+        "SourceKindEnum": "jiugai.funding.choices.SourceKind",
+        "MovementKindEnum": "jiugai.funding.choices.MovementKind",
+        "DocumentKindEnum": "jiugai.funding.choices.DocumentKind",
+        "AlertKindEnum": "jiugai.funding.choices.AlertKind",
+        "CommentKindEnum": "jiugai.consultation.choices.CommentKind",
+        "ImportKindEnum": "jiugai.inventory.choices.ImportKind",
     },
 }
 

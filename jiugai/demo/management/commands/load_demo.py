@@ -34,6 +34,26 @@ def print_consultation(command: BaseCommand, report: DemoReport, base_url: str =
     write("")
 
 
+def print_planning_and_funding(
+    command: BaseCommand, report: DemoReport, base_url: str = "http://127.0.0.1:8000"
+) -> None:
+    write = command.stdout.write
+    plan = report.planning.plan if report.planning else None
+    if plan is not None:
+        write(f"  Planning demo — {plan.title}, log in as guyuan_office: {base_url}/planning/plans/{plan.pk}/")
+    funding = report.funding
+    if funding is None:
+        return
+    write(
+        f"  Funding demo — {funding.jiyuan_estate} (Jiyuan) and {funding.zhanhe_estate} (Zhanhe): {base_url}/funding/"
+    )
+    if funding.links:
+        write("    ballot links that show each household's own cost share (code, then the phone's last 4 digits):")
+        for household, path, code, digits in funding.links:
+            write(f"      {household}: {base_url}{path}  code {code}  last 4 {digits}")
+    write("")
+
+
 def print_logins(command: BaseCommand, report: DemoReport) -> None:
     rows = [("username", "role", "jurisdiction"), *report.logins]
     widths = [max(len(str(r[i])) for r in rows) for i in range(2)]
@@ -55,3 +75,4 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {created}."))
         print_logins(self, report)
         print_consultation(self, report)
+        print_planning_and_funding(self, report)
