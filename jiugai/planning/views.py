@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jiugai.accounts.choices import UtilityType
 from jiugai.core.exporting import FORMATS, Column, export_response
 from jiugai.core.permissions import can, require
 from jiugai.core.scoping import get_visible_or_404, visible_to
@@ -79,6 +80,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 def _plan_context(request: HttpRequest, plan: AnnualPlan) -> dict[str, Any]:
     entries = list(selectors.plan_entries(plan=plan))
+    for entry in entries:  # indicator names as people read them, for the breakdown column
+        for line in entry.score_breakdown:
+            line["label"] = forms.INDICATOR_LABELS.get(line.get("indicator"), line.get("indicator"))
     excluded = [e for e in entries if not e.in_optimal]
     tiers = {t.value: [e for e in entries if e.tier == t.value] for t in Tier}
     summary = selectors.plan_summary(plan=plan)
@@ -102,6 +106,7 @@ def _plan_context(request: HttpRequest, plan: AnnualPlan) -> dict[str, Any]:
         "summary": summary,
         "spreadsheet_summary": spreadsheet_summary,
         "by_class": [(ItemClass(k).label, v) for k, v in summary.by_class.items()],
+        "by_utility": [(UtilityType(k).label, v) for k, v in summary.by_utility.items()],
         "result": plan.result,
         "weights": [(forms.INDICATOR_LABELS[k], v) for k, v in weights.items()],
         "form": form,
