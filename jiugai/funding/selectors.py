@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from jiugai.consultation.extensions import BallotExtra
 from jiugai.core.scoping import NOTHING, get_visible_or_404, scope_path_for, visible_to
 from jiugai.inventory.models import Estate
-from jiugai.planning.models import PlanEntry, ProposalLine, RenovationProposal
-from jiugai.planning.selectors import proposal_latest, totals_by_class
+from jiugai.planning.models import PlanEntry, ProposalLine
+from jiugai.planning.selectors import latest_proposals, proposal_latest, totals_by_class
 from jiugai.policy.selectors import effective_policy
 from jiugai.rules.decision import Decision, RuleInputError
 from jiugai.rules.funding import earmark_decide, idle_funds_decide, utility_may_implement_decide
@@ -116,9 +116,7 @@ def estate_cost(*, estate: Estate, plan_entry: PlanEntry | None = None) -> tuple
 def proposal_class_costs(*, estate: Estate) -> dict[str, Decimal]:
     """The newest proposal's cost per item class (empty without a proposal)."""
     proposal = proposal_latest(estate=estate)
-    if proposal is None:
-        return {}
-    return totals_by_class(ProposalLine.objects.filter(proposal=proposal).select_related("item"))
+    return totals_by_class(proposal.lines.all()) if proposal is not None else {}
 
 
 def utility_works_cost(*, estate: Estate, utility: str) -> Decimal:
@@ -284,10 +282,13 @@ def _unpaid_since(movements: list[Movement]) -> dt.date | None:
     return None
 
 
-def alert_list(*, user: Any, today: dt.date | None = None) -> list[Alert]:
-    """Idle funds (Guyuan), lagging spending, over-claims (报大建小) and money outside its earmark."""
+def alert_list(*, user: Any, today: dt.date | None = None, allocations: list[Allocation] | None = None) -> list[Alert]:
+    """Idle funds (Guyuan), lagging spending, over-claims (报大建小) and money outside its earmark.
+
+    `allocations`: the user's `allocation_list`, when the caller has already read it (the dashboard)."""
     today = today or timezone.localdate()
-    allocations = list(allocation_list(user=user))
+    if allocations is None:
+        allocations = list(allocation_list(user=user))
     by_allocation: dict[int, list[Movement]] = defaultdict(list)
     for movement in Movement.objects.filter(allocation__in=[a.pk for a in allocations]).order_by("on", "id"):
         by_allocation[movement.allocation_id].append(movement)
@@ -342,9 +343,7 @@ def _estate_alerts(allocations: list[Allocation]) -> list[Alert]:
     for allocation in allocations:
         if allocation.status in APPROVED_STATUSES:
             estates[allocation.estate_id].append(allocation)
-    latest: dict[int, RenovationProposal] = {}
-    for version in RenovationProposal.objects.filter(estate_id__in=estates).order_by("estate_id", "version"):
-        latest[version.estate_id] = version  # the newest version wins
+    latest = latest_proposals(estates)
     for estate_id, items in estates.items():
         estate = items[0].estate
         approved = sum((a.amount for a in items), ZERO)
@@ -359,7 +358,8 @@ def _estate_alerts(allocations: list[Allocation]) -> list[Alert]:
                     % {"approved": approved, "total": proposal.total, "version": proposal.version},
                 )
             )
-        alerts.extend(_earmark_alerts(estate, items))
+        class_costs = totals_by_class(proposal.lines.all()) if proposal is not None else {}
+        alerts.extend(_earmark_alerts(estate, items, class_costs))
     return alerts
 
 
@@ -375,8 +375,7 @@ def earmark_limit(*, kind: str, class_costs: dict[str, Decimal]) -> tuple[Decima
     return limit, decisions
 
 
-def _earmark_alerts(estate: Estate, allocations: list[Allocation]) -> list[Alert]:
-    class_costs = proposal_class_costs(estate=estate)
+def _earmark_alerts(estate: Estate, allocations: list[Allocation], class_costs: dict[str, Decimal]) -> list[Alert]:
     if not class_costs:
         return []
     alerts: list[Alert] = []

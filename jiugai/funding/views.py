@@ -45,7 +45,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     require(request.user, "funding.view")
     allocations = list(selectors.allocation_list(user=request.user))
     movements = selectors.movement_list(user=request.user)
-    alerts = selectors.alert_list(user=request.user)
+    alerts = selectors.alert_list(user=request.user, allocations=allocations)
     return render(
         request,
         "funding/dashboard.html",
