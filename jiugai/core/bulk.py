@@ -36,7 +36,8 @@ def copy_columns(model: type[Any], columns: tuple[str, ...]) -> tuple[tuple[str,
 def copy_rows(cursor: Any, model: type[Any], columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> None:
     """Stream rows into the model's table with COPY (psycopg 3)."""
     all_columns, defaults = copy_columns(model, columns)
-    with cursor.copy(f"COPY {model._meta.db_table} ({', '.join(all_columns)}) FROM STDIN") as copy:
+    names = ", ".join(f'"{column}"' for column in all_columns)  # quoted: a column may be a keyword ("on")
+    with cursor.copy(f'COPY "{model._meta.db_table}" ({names}) FROM STDIN') as copy:
         write = copy.write_row
         if defaults:
             for row in rows:

@@ -23,7 +23,7 @@ from jiugai.core.scoping import NOTHING, get_visible_or_404, scope_path_for, vis
 from jiugai.inventory.models import Estate
 from jiugai.planning.models import PlanEntry, ProposalLine
 from jiugai.planning.selectors import latest_proposals, proposal_latest, totals_by_class
-from jiugai.policy.selectors import effective_policy
+from jiugai.policy.selectors import effective_policies, effective_policy
 from jiugai.rules.decision import Decision, RuleInputError
 from jiugai.rules.funding import earmark_decide, idle_funds_decide, utility_may_implement_decide
 from jiugai.rules.params import ParameterError
@@ -292,7 +292,7 @@ def alert_list(*, user: Any, today: dt.date | None = None, allocations: list[All
     by_allocation: dict[int, list[Movement]] = defaultdict(list)
     for movement in Movement.objects.filter(allocation__in=[a.pk for a in allocations]).order_by("on", "id"):
         by_allocation[movement.allocation_id].append(movement)
-    policies: dict[int, Policy] = {}
+    policies = effective_policies(jurisdictions={a.estate.jurisdiction for a in allocations}, on=today)
     alerts: list[Alert] = []
     for allocation in allocations:
         moves = by_allocation.get(allocation.pk, [])
@@ -300,9 +300,7 @@ def alert_list(*, user: Any, today: dt.date | None = None, allocations: list[All
         if received <= ZERO:
             continue
         estate = allocation.estate
-        policy = policies.get(estate.jurisdiction_id)
-        if policy is None:
-            policy = policies[estate.jurisdiction_id] = estate_policy(estate, today)
+        policy = policies[estate.jurisdiction_id]
         since = _unpaid_since(moves)
         if since is not None:
             try:

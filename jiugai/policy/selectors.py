@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -15,28 +16,35 @@ from jiugai.rules.policy import Layer, Policy, resolve
 from .models import PolicyProfile
 
 
-def profile_in_force(*, jurisdiction: Jurisdiction, on: dt.date) -> PolicyProfile | None:
-    return (
-        PolicyProfile.objects.filter(jurisdiction=jurisdiction, effective_from__lte=on)
-        .order_by("-effective_from", "-version")
-        .first()
-    )
-
-
 def effective_policy(*, jurisdiction: Jurisdiction, on: dt.date | None = None) -> Policy:
     """Merge the profiles in force on `on` from the root of the tree down to `jurisdiction`."""
+    return effective_policies(jurisdictions=[jurisdiction], on=on)[jurisdiction.pk]
+
+
+def effective_policies(*, jurisdictions: Iterable[Jurisdiction], on: dt.date | None = None) -> dict[int, Policy]:
+    """`effective_policy` of many jurisdictions at once (by primary key), in three queries however many:
+    every ancestor, the profiles in force at those ancestors, and their values."""
     on = on or timezone.localdate()
-    layers: list[Layer] = []
-    for node in jurisdiction.ancestors(include_self=True):
-        profile = profile_in_force(jurisdiction=node, on=on)
-        if profile is None:
-            continue
-        layers.append(
-            Layer(
+    wanted = {j.pk: j for j in jurisdictions}
+    chains = {pk: [c for c in j.path.strip("/").split("/") if c] for pk, j in wanted.items()}
+    codes = {code for chain in chains.values() for code in chain}
+    nodes = {j.code: j for j in Jurisdiction.objects.filter(code__in=codes)}
+    newest: dict[int, PolicyProfile] = {}
+    for profile in (
+        PolicyProfile.objects.filter(jurisdiction__in=list(nodes.values()), effective_from__lte=on)
+        .prefetch_related("values")
+        .order_by("jurisdiction_id", "-effective_from", "-version")
+    ):
+        newest.setdefault(profile.jurisdiction_id, profile)
+    layers: dict[str, Layer] = {}
+    for code, node in nodes.items():
+        in_force = newest.get(node.pk)
+        if in_force is not None:
+            layers[code] = Layer(
                 jurisdiction_code=node.code,
                 jurisdiction_name=node.name,
-                version=profile.version,
-                effective_from=profile.effective_from,
+                version=in_force.version,
+                effective_from=in_force.effective_from,
                 values={
                     v.key: (
                         v.value,
@@ -47,11 +55,10 @@ def effective_policy(*, jurisdiction: Jurisdiction, on: dt.date | None = None) -
                             jurisdiction=node.name,
                         ),
                     )
-                    for v in profile.values.all()
+                    for v in in_force.values.all()
                 },
             )
-        )
-    return resolve(layers, code=jurisdiction.code, on=on)
+    return {pk: resolve([layers[c] for c in chains[pk] if c in layers], code=wanted[pk].code, on=on) for pk in wanted}
 
 
 def profile_list(*, user: Any, jurisdiction: Jurisdiction | None = None) -> QuerySet[PolicyProfile]:
