@@ -220,17 +220,14 @@ def chart_data(allocations: list[Allocation], movements: Iterable[Movement]) -> 
     """ECharts input: allocated money stacked by source per status, and cumulative received vs paid by month."""
     statuses = [str(s) for s in ("planned", "applied", "approved", "received", "paid")]
     labels = dict(SourceKind.choices)
-    kinds = sorted({a.source.kind for a in allocations})
+    amounts: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)  # (kind, status) → money, in one pass
+    for allocation in allocations:
+        amounts[(allocation.source.kind, allocation.status)] += allocation.amount
+    kinds = sorted({kind for kind, _status in amounts})
     stacked = {
         "statuses": [str(label) for _value, label in AllocationStatus.choices],
         "series": [
-            {
-                "name": str(labels.get(kind, kind)),
-                "data": [
-                    str(sum((a.amount for a in allocations if a.source.kind == kind and a.status == s), ZERO))
-                    for s in statuses
-                ],
-            }
+            {"name": str(labels.get(kind, kind)), "data": [str(amounts[(kind, s)]) for s in statuses]}
             for kind in kinds
         ],
     }
