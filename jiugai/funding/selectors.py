@@ -227,8 +227,7 @@ def chart_data(allocations: list[Allocation], movements: Iterable[Movement]) -> 
     stacked = {
         "statuses": [str(label) for _value, label in AllocationStatus.choices],
         "series": [
-            {"name": str(labels.get(kind, kind)), "data": [str(amounts[(kind, s)]) for s in statuses]}
-            for kind in kinds
+            {"name": str(labels.get(kind, kind)), "data": [str(amounts[(kind, s)]) for s in statuses]} for kind in kinds
         ],
     }
     monthly: dict[str, dict[str, Decimal]] = defaultdict(lambda: {"received": ZERO, "paid": ZERO})
