@@ -17,6 +17,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("jiugai.consultation.api.urls")),
     path("planning/", include("jiugai.planning.api.urls")),
     path("funding/", include("jiugai.funding.api.urls")),
+    path("projects/", include("jiugai.projects.api.urls")),
     path("", include("jiugai.core.api.urls")),
 ]
 
@@ -32,6 +33,8 @@ urlpatterns = [
     path("b/", include("jiugai.consultation.public_urls")),
     path("planning/", include("jiugai.planning.urls")),
     path("funding/", include("jiugai.funding.urls")),
+    path("projects/", include("jiugai.projects.urls")),
+    path("p/", include("jiugai.projects.public_urls")),
     path("audit/", include("jiugai.core.urls")),
     path("", include("jiugai.dashboards.urls")),
 ]

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "jiugai.consultation",
     "jiugai.planning",
     "jiugai.funding",
+    "jiugai.projects",
     "jiugai.dashboards",
     "jiugai.demo",
 ]

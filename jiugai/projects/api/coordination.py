@@ -1,0 +1,7 @@
+"""Projects API: coordination."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

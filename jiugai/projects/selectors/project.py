@@ -1,0 +1,137 @@
+"""Reads for projects: lists, one project, what blocks its next step, overdue flags and its timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiugai.core.models import StatusChange
+from jiugai.core.scoping import get_visible_or_404, visible_to
+
+from ..choices import STAGE_ORDER, Stage
+from ..models import Project
+from ..workflow import PROJECT_WORKFLOW
+
+
+def project_list(*, user: Any) -> QuerySet[Project]:
+    """The projects `user` may see."""
+    return visible_to(user, Project.objects.select_related("jurisdiction", "estate", "plan"))
+
+
+def project_get(*, user: Any, pk: Any) -> Project:
+    """One project the user may see (404 otherwise)."""
+    return get_visible_or_404(user, Project.objects.select_related("jurisdiction", "estate", "plan"), pk=pk)
+
+
+def project_public_get(*, public_id: str) -> Project | None:
+    """The project behind a public page id, or None."""
+    return Project.objects.select_related("estate", "jurisdiction").filter(public_id=public_id).first()
+
+
+def project_next_steps(*, project: Project, actor: Any) -> list[dict[str, Any]]:
+    """Each stage the project may move to next, with what still blocks it (empty list: the move is open)."""
+    return [
+        {
+            "target": target,
+            "label": Stage(target).label,
+            "forward": STAGE_ORDER.index(target) > STAGE_ORDER.index(project.stage),
+            "blockers": PROJECT_WORKFLOW.blockers(project, target, actor),
+        }
+        for target in PROJECT_WORKFLOW.targets_from(project.stage)
+    ]
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """A deadline a project missed or is missing."""
+
+    code: str
+    message: str
+    due: dt.date
+    done: dt.date | None
+
+
+def _stage_reached(project: Project, stage: str) -> bool:
+    return STAGE_ORDER.index(project.stage) >= STAGE_ORDER.index(stage)
+
+
+def project_overdue(project: Project, today: dt.date | None = None) -> list[Overdue]:
+    """The deadlines the project missed: not reached by the due date, or reached after it (Guyuan 003: every
+    project started by 15 March). Reads only the project row, so the ledger can call it for every project."""
+    today = today or timezone.localdate()
+    checks = [
+        (
+            "preliminary",
+            project.preliminary_due,
+            project.started_on,
+            Stage.CONSTRUCTION,
+            _("Preliminary work not finished by %(due)s"),
+        ),
+        ("start", project.start_due, project.started_on, Stage.CONSTRUCTION, _("Not started by %(due)s")),
+        (
+            "completion",
+            project.completion_due,
+            project.completed_on,
+            Stage.ACCEPTANCE,
+            _("Works not completed by %(due)s"),
+        ),
+        ("acceptance", project.acceptance_due, project.handed_over_on, Stage.HANDED_OVER, _("Not accepted by %(due)s")),
+    ]
+    flags = []
+    for code, due, done, stage, message in checks:
+        if due is None:
+            continue
+        late = (done is not None and done > due) or (not _stage_reached(project, stage) and today > due)
+        if late:
+            flags.append(Overdue(code, message % {"due": due.isoformat()}, due, done))
+    return flags
+
+
+def project_history(*, project: Project) -> QuerySet[StatusChange]:
+    """Every stage change of the project: who, when and why."""
+    return StatusChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(Project), object_id=str(project.pk)
+    ).select_related("actor")
+
+
+def project_timeline(*, project: Project) -> list[dict[str, Any]]:
+    """Gantt rows: each stage's planned window (from the deadlines) and its actual dates."""
+    today = timezone.localdate()
+    rows = [
+        (Stage.PRELIMINARY, project.registered_on, project.preliminary_due, project.registered_on, project.started_on),
+        (
+            Stage.CONSTRUCTION,
+            project.preliminary_due or project.registered_on,
+            project.completion_due,
+            project.started_on,
+            project.completed_on,
+        ),
+        (
+            Stage.ACCEPTANCE,
+            project.completion_due,
+            project.acceptance_due,
+            project.completed_on,
+            project.handed_over_on,
+        ),
+        (Stage.HANDED_OVER, project.acceptance_due, None, project.handed_over_on, project.closed_on),
+    ]
+    out = []
+    for stage, plan_start, plan_end, start, end in rows:
+        out.append(
+            {
+                "stage": stage.value,
+                "label": str(stage.label),
+                "planned_start": plan_start.isoformat() if plan_start else None,
+                "planned_end": plan_end.isoformat() if plan_end else None,
+                "start": start.isoformat() if start else None,
+                "end": end.isoformat() if end else (today.isoformat() if start else None),
+                "done": end is not None,
+            }
+        )
+    return out

@@ -1,0 +1,1 @@
+"""Pages for projects, one module per part of the lifecycle; each module lists its own `urlpatterns`."""

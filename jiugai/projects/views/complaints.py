@@ -1,0 +1,9 @@
+"""Pages for projects: complaints."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path  # noqa: F401
+
+urlpatterns: list[URLPattern] = []
+# Pages residents and the public open without an account (mounted under /p/).
+public_urlpatterns: list[URLPattern] = []
