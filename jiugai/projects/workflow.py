@@ -148,7 +148,7 @@ PROJECT_WORKFLOW = (
 )
 
 # The date field each stage stamps when it is entered.
-STAGE_DATE_FIELD = {
+STAGE_DATE_FIELD: dict[str, str] = {
     Stage.CONSTRUCTION: "started_on",
     Stage.ACCEPTANCE: "completed_on",
     Stage.HANDED_OVER: "handed_over_on",

@@ -83,7 +83,7 @@ class ProgressPhoto(TimeStampedModel):
         ordering = ["report", "taken_at"]
 
     def __str__(self) -> str:
-        return self.caption or self.image.name
+        return self.caption or str(self.image.name)
 
 
 class WeeklyDigest(TimeStampedModel):
