@@ -15,6 +15,7 @@ NAVIGATION: list[tuple[str, Any]] = [
     ("consultation:campaign_list", _("Consultation")),
     ("planning:plan_list", _("Planning")),
     ("funding:dashboard", _("Funding")),
+    ("projects:list", _("Projects")),
     ("policy:effective", _("Policy")),
     ("core:audit_log", _("Audit log")),
     ("api-docs", _("API")),

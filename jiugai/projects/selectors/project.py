@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiugai.consultation.selectors import notice_window_state, notices_for
 from jiugai.core.models import StatusChange
 from jiugai.core.scoping import get_visible_or_404, visible_to
 
@@ -135,3 +136,84 @@ def project_timeline(*, project: Project) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def stage_counts(queryset: QuerySet[Project]) -> list[dict[str, Any]]:
+    """How many projects of `queryset` stand in each stage (one grouped query)."""
+    return [dict(row) for row in queryset.order_by().values("stage").annotate(n=Count("id"))]
+
+
+def project_deadline_rows(*, project: Project) -> list[dict[str, Any]]:
+    """Each deadline with the date reached, whether it was missed, and the rule and document that set it."""
+    reached = {
+        "preliminary_due": project.started_on,
+        "start_due": project.started_on,
+        "completion_due": project.completed_on,
+        "acceptance_due": project.handed_over_on,
+    }
+    labels = {
+        "preliminary_due": _("Preliminary work finished"),
+        "start_due": _("Works started"),
+        "completion_due": _("Works completed"),
+        "acceptance_due": _("Accepted and handed over"),
+    }
+    today = timezone.localdate()
+    rows = []
+    for field, label in labels.items():
+        due = getattr(project, field)
+        done = reached[field]
+        rows.append(
+            {
+                "label": label,
+                "due": due,
+                "done": done,
+                "late": due is not None and ((done is not None and done > due) or (done is None and today > due)),
+                "source": project.deadline_sources.get(field, {}),
+            }
+        )
+    return rows
+
+
+def gantt_bars(timeline: list[dict[str, Any]]) -> dict[str, Any]:
+    """Place the timeline's planned and actual windows on one axis, as percentages, for a CSS Gantt chart."""
+    dates = [
+        dt.date.fromisoformat(row[key])
+        for row in timeline
+        for key in ("planned_start", "planned_end", "start", "end")
+        if row[key]
+    ]
+    if not dates:
+        return {"rows": [], "start": None, "end": None}
+    first, last = min(dates), max(dates)
+    span = max((last - first).days, 1)
+
+    def bar(start: str | None, end: str | None) -> dict[str, float] | None:
+        if not start:
+            return None
+        a = dt.date.fromisoformat(start)
+        b = dt.date.fromisoformat(end) if end else a
+        return {"left": round((a - first).days * 100 / span, 2), "width": max(round((b - a).days * 100 / span, 2), 0.8)}
+
+    return {
+        "start": first,
+        "end": last,
+        "rows": [
+            {
+                "label": row["label"],
+                "planned": bar(row["planned_start"], row["planned_end"]),
+                "actual": bar(row["start"], row["end"]),
+                "done": row["done"],
+                "planned_text": f"{row['planned_start'] or '—'} → {row['planned_end'] or '—'}",
+                "actual_text": f"{row['start'] or '—'} → {row['end'] or '—'}",
+            }
+            for row in timeline
+        ],
+    }
+
+
+def project_notices(*, project: Project) -> list[Any]:
+    """The public notices posted about the project, with their window state."""
+    return [
+        {"notice": n, "state": notice_window_state(notice=n)}
+        for n in notices_for(obj=project).order_by("-published_at", "-id")
+    ]

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiugai.consultation.choices import NoticeSubject
+from jiugai.consultation.services import notice_create
 from jiugai.core.audit import audit_entry_append
 from jiugai.core.models import StatusChange
 from jiugai.core.permissions import require
@@ -210,3 +212,38 @@ def project_advance(
         Project.objects.filter(pk=project.pk).update(**{date_field: on})
         setattr(project, date_field, on)
     return change
+
+
+def projects_register_from_plan(*, actor: Any, plan: Any, registered_on: dt.date | None = None) -> list[Project]:
+    """Register a project for every implement-tier estate of an approved plan that has none yet (estates in an
+    accepted bundle share one project)."""
+    require(actor, "projects.manage")
+    if plan.status != "approved":
+        raise ValidationError({"plan": [_("Only an approved plan's estates become projects.")]})
+    created = []
+    for entry in plan.entries.filter(tier=Tier.IMPLEMENT).select_related("estate").order_by("estate__code"):
+        if Project.objects.filter(plan=plan, estates=entry.estate).exists():
+            continue
+        created.append(project_create_from_entry(actor=actor, entry=entry, registered_on=registered_on))
+    return created
+
+
+@transaction.atomic
+def project_plan_notice_draft(
+    *, actor: Any, project: Project, title: str, content: str, window_days: int | None = None
+) -> Any:
+    """Draft the public notice of the project's renovation plan, about the project itself, so the start of works
+    waits for its window to close and its objections to be answered (seed digest §3)."""
+    within(actor, project)
+    return notice_create(
+        actor=actor,
+        jurisdiction=project.estate.jurisdiction,
+        estate=project.estate,
+        title=title,
+        content=content,
+        subject=NoticeSubject.PLAN,
+        subject_label=project.name,
+        subject_object=project,
+        issuer=project.street_office,
+        window_days=window_days,
+    )

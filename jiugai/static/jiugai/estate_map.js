@@ -1,4 +1,4 @@
-/* Estate maps: every element with data-points-url becomes a Leaflet map of the GeoJSON it names.
+/* Estate and project maps: every element with data-points-url becomes a Leaflet map of the GeoJSON it names.
    With no tile URL the map draws points and boundaries on a blank background (works offline). */
 (function () {
   "use strict";
@@ -11,8 +11,10 @@
   }
 
   function popup(properties) {
-    return '<a href="/estates/' + encodeURIComponent(properties.id) + '/">' + escapeHtml(properties.name) + "</a><br>" +
-      escapeHtml(properties.street) + (properties.build_year ? " · " + escapeHtml(properties.build_year) : "");
+    var href = properties.url || "/estates/" + encodeURIComponent(properties.id) + "/";
+    return '<a href="' + escapeHtml(href) + '">' + escapeHtml(properties.name) + "</a><br>" +
+      escapeHtml(properties.street) + (properties.build_year ? " · " + escapeHtml(properties.build_year) : "") +
+      (properties.stage ? " · " + escapeHtml(properties.stage) : "");
   }
 
   function draw(element) {
@@ -32,7 +34,7 @@
           pointToLayer: function (feature, latlng) {
             return L.circleMarker(latlng, {
               radius: 6, weight: 1, color: "#333", fillOpacity: 0.85,
-              fillColor: COLOURS[feature.properties.eligibility] || COLOURS[""]
+              fillColor: feature.properties.colour || COLOURS[feature.properties.eligibility] || COLOURS[""]
             });
           },
           style: function () { return { color: "#0d6efd", weight: 2, fillOpacity: 0.1 }; },

@@ -1,0 +1,62 @@
+"""The public disclosure page of a project (阳光操作; seed digest §7: content, money, design, construction
+organisation, services and fees are published to residents). Built only from fields without personal data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Sum
+from django.urls import reverse
+
+from jiugai.consultation.choices import NoticeStatus
+from jiugai.consultation.selectors import notice_window_state, notices_for
+from jiugai.funding.choices import SourceKind
+from jiugai.funding.models import Allocation
+
+from ..choices import MemberRole
+from ..models import Project
+from .project import project_timeline
+
+
+def project_public_summary(*, project: Project, request: Any = None) -> dict[str, Any]:
+    """Everything the public page shows. Headquarters members appear by role and organisation only."""
+    notices = [
+        {
+            "title": n.title,
+            "subject": n.get_subject_display(),
+            "published_at": n.published_at,
+            "closes_at": n.closes_at,
+            "state": notice_window_state(notice=n),
+            "url": reverse("ballot:notice", args=[n.public_id]),
+        }
+        for n in notices_for(obj=project).filter(status=NoticeStatus.PUBLISHED).order_by("-published_at")
+    ]
+    organisation = [
+        {"role": MemberRole(m.role).label, "organisation": m.organisation}
+        for m in project.members.all()
+        if m.role != MemberRole.OWNER_REPRESENTATIVE
+    ]
+    funding = [
+        {"kind": SourceKind(row["source__kind"]).label, "amount": row["total"]}
+        for row in Allocation.objects.filter(estate__in=project.estates.all())
+        .values("source__kind")
+        .annotate(total=Sum("amount"))
+        .order_by("source__kind")
+    ]
+    return {
+        "project": project,
+        "funding": funding,
+        "estates": list(project.estates.values_list("name", flat=True)),
+        "notices": notices,
+        "organisation": organisation,
+        "timeline": project_timeline(project=project),
+        "firms": [
+            (label, name)
+            for label, name in (
+                ("design", project.design_firm),
+                ("construction", project.construction_firm),
+                ("supervision", project.supervision_firm),
+            )
+            if name
+        ],
+    }
