@@ -428,6 +428,13 @@ LOGINS: tuple[AccountSeed, ...] = (
     AccountSeed("property_company", Role.PROPERTY_COMPANY, "411003", "建安物业公司", primary=True),
     AccountSeed("deputy", Role.DEPUTY, "411000", "许昌市人大代表（建议第67号）", primary=True),
     AccountSeed("owners_committee", Role.OWNERS_COMMITTEE, "411002001001", "文宴雅居业主委员会", primary=True),
+    # The Guyuan project demo (seed 003): the street office that drives 西关北街片区's projects and the parties that
+    # sign their joint acceptance. The firms are illustrative; the seed names none.
+    AccountSeed("guyuan_street", Role.STREET_OFFICE, "640402002", "古雁街道办事处"),
+    AccountSeed("guyuan_designer", Role.DESIGN_FIRM, "640402", "原州示范设计院（示例）"),
+    AccountSeed("guyuan_builder", Role.CONSTRUCTION_FIRM, "640402", "原州示范建设工程公司（示例）"),
+    AccountSeed("guyuan_supervisor", Role.SUPERVISION_FIRM, "640402", "原州示范工程监理公司（示例）"),
+    AccountSeed("guyuan_owners", Role.OWNERS_COMMITTEE, "640402002001", "福平苑业主委员会（示例）"),
 )
 
 # Zhanhe's member departments (seed 001, leading-group list).

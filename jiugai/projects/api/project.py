@@ -62,6 +62,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "supervision_firm",
             "utilities",
             "public_id",
+            "overdue",
         ]
 
     def get_overdue(self, project: Project) -> list[dict[str, Any]]:

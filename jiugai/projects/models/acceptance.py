@@ -29,7 +29,7 @@ ZERO = Decimal("0")
 
 
 class Inspection(TimeStampedModel):
-    """A quality or safety inspection of the works, with its findings."""
+    """A quality or safety inspection of the works, with its findings (Guyuan 003: 对重点部位和重点环节的质量安全进行监督检查)."""
 
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="inspections", verbose_name=_("project")
@@ -51,7 +51,7 @@ class Inspection(TimeStampedModel):
 
 
 class AcceptanceRound(AuditedModel):
-    """One joint acceptance (联合验收) of a project; passes when every required party signs 'pass'."""
+    """One joint acceptance (联合验收) of a project; passes when every required party signs 'pass' (Zhanhe 001)."""
 
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="acceptances", verbose_name=_("project")
@@ -76,7 +76,7 @@ class AcceptanceRound(AuditedModel):
 
 
 class AcceptanceSignature(TimeStampedModel):
-    """One party's signature on a joint acceptance, with its verdict."""
+    """One party's signature on a joint acceptance, with its verdict (Zhanhe 001: each party signs for itself)."""
 
     round = models.ForeignKey(
         AcceptanceRound, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("acceptance")
@@ -101,7 +101,7 @@ class AcceptanceSignature(TimeStampedModel):
 
 
 class Defect(TimeStampedModel):
-    """A problem found by an inspection or an acceptance that must be rectified (整改) and checked."""
+    """A problem found by an inspection or an acceptance that must be rectified (整改) and checked (Zhanhe 001)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="defects", verbose_name=_("project"))
     inspection = models.ForeignKey(
@@ -142,7 +142,7 @@ class Defect(TimeStampedModel):
 
 
 class Handover(AuditedModel):
-    """The handover agreement (移交协议) that gives the renovated estate to its manager."""
+    """The handover agreement (移交协议) that gives the renovated estate to its manager (Guyuan 003, Zhanhe 001)."""
 
     project = models.OneToOneField(
         Project, on_delete=models.CASCADE, related_name="handover", verbose_name=_("project")
@@ -164,7 +164,7 @@ class Handover(AuditedModel):
 
 
 class ArchiveItem(TimeStampedModel):
-    """A document filed in the project archive (档案)."""
+    """A document filed in the project archive (档案; Zhanhe 001: 做好项目资料的存档管理)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="archive", verbose_name=_("project"))
     kind = models.CharField(_("kind"), max_length=16, choices=ArchiveKind.choices)
@@ -186,7 +186,7 @@ class ArchiveItem(TimeStampedModel):
 
 
 class FinalAccount(AuditedModel):
-    """The final accounts (决算) of a project against its contracts and approved variations."""
+    """The final accounts (决算) of a project against its contracts and approved variations (Zhanhe 001)."""
 
     project = models.OneToOneField(
         Project, on_delete=models.CASCADE, related_name="final_account", verbose_name=_("project")
@@ -216,7 +216,7 @@ class FinalAccount(AuditedModel):
 
 
 class SatisfactionResponse(TimeStampedModel):
-    """One resident's answer to the post-renovation satisfaction survey (满意 / 基本满意 / 不满意)."""
+    """One resident's answer to the post-renovation satisfaction survey (满意 / 基本满意 / 不满意; Zhanhe 001)."""
 
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="satisfaction", verbose_name=_("project")
@@ -242,7 +242,7 @@ class SatisfactionResponse(TimeStampedModel):
 
 
 class PostEvaluation(AuditedModel):
-    """The post-evaluation (后评价) of a finished project, with the satisfaction figures it used."""
+    """The post-evaluation (后评价) of a finished project, with the satisfaction figures it used (Zhanhe 001)."""
 
     project = models.OneToOneField(
         Project, on_delete=models.CASCADE, related_name="evaluation", verbose_name=_("project")
