@@ -64,6 +64,8 @@ class Project(AuditedModel):
     completion_due = models.DateField(_("completion due"), null=True, blank=True)
     acceptance_due = models.DateField(_("acceptance due"), null=True, blank=True)
     deadline_sources = models.JSONField(_("sources of the deadlines"), default=dict, blank=True)
+    # Guyuan 003 lists tendering as the last preliminary step: the construction contract's date closes it.
+    preliminary_done_on = models.DateField(_("preliminary work finished on"), null=True, blank=True)
     started_on = models.DateField(_("started on"), null=True, blank=True)
     completed_on = models.DateField(_("works completed on"), null=True, blank=True)
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)

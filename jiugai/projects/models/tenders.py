@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiugai.core.models import AuditedModel, TimeStampedModel
 from jiugai.planning.models import CatalogueItem
+from jiugai.rules.tender import line_amount
 
 from ..choices import ContractKind, TenderMethod, TenderStatus, VariationStatus
 from .project import Project
@@ -40,6 +41,16 @@ class BoQLine(models.Model):
         verbose_name=_("catalogue item"),
     )
     position = models.PositiveIntegerField(_("order"), default=0)
+    # A line a variation brings in (new work found on site): its quantity counts only once that variation is
+    # approved, through the variation's own line (Jiyuan 000: 改造方案在施工过程中与实际不符会发生改变).
+    added_by = models.ForeignKey(
+        "Variation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="added_lines",
+        verbose_name=_("added by variation"),
+    )
 
     scope_field = "project__jurisdiction"
 
@@ -54,7 +65,8 @@ class BoQLine(models.Model):
 
     @property
     def amount(self) -> Decimal:
-        return (self.quantity * self.unit_price).quantize(Decimal("0.01"))
+        """Quantity × control unit price, half-up to the cent, as the bill is priced (`rules.tender.line_amount`)."""
+        return line_amount(self.quantity, self.unit_price)
 
 
 class Tender(AuditedModel):

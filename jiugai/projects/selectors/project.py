@@ -70,7 +70,7 @@ def project_overdue(project: Project, today: dt.date | None = None) -> list[Over
         (
             "preliminary",
             project.preliminary_due,
-            project.started_on,
+            project.preliminary_done_on,
             Stage.CONSTRUCTION,
             _("Preliminary work not finished by %(due)s"),
         ),
@@ -105,7 +105,13 @@ def project_timeline(*, project: Project) -> list[dict[str, Any]]:
     """Gantt rows: each stage's planned window (from the deadlines) and its actual dates."""
     today = timezone.localdate()
     rows = [
-        (Stage.PRELIMINARY, project.registered_on, project.preliminary_due, project.registered_on, project.started_on),
+        (
+            Stage.PRELIMINARY,
+            project.registered_on,
+            project.preliminary_due,
+            project.registered_on,
+            project.preliminary_done_on or project.started_on,
+        ),
         (
             Stage.CONSTRUCTION,
             project.preliminary_due or project.registered_on,
@@ -146,7 +152,7 @@ def stage_counts(queryset: QuerySet[Project]) -> list[dict[str, Any]]:
 def project_deadline_rows(*, project: Project) -> list[dict[str, Any]]:
     """Each deadline with the date reached, whether it was missed, and the rule and document that set it."""
     reached = {
-        "preliminary_due": project.started_on,
+        "preliminary_due": project.preliminary_done_on,
         "start_due": project.started_on,
         "completion_due": project.completed_on,
         "acceptance_due": project.handed_over_on,
