@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
+from .acceptance import acceptance_decide
 from .art278 import Matter, art278_decide
 from .common import param
 from .consent import consent_decide
@@ -41,6 +42,7 @@ from .plan_checks import PlanTotals, plan_consistency_decide, post2000_cap_decid
 from .plan_optimiser import CAP_KEY, DistrictLimit, PlanCandidate, PlanProblem, plan_optimise
 from .policy import Layer, Policy, resolve
 from .property_subsidy import property_subsidy_decide
+from .tender import CONSTRUCTION_KEY, SERVICES_KEY, tender_method_decide, tender_thresholds
 
 T = TypeVar("T")
 PolicyLoader = Callable[[str, dt.date | None], Policy]
@@ -459,6 +461,29 @@ def run_plan_optimise(data: Mapping[str, Any], policy: Policy) -> Decision:
     return replace(result.decision, figures=figures)
 
 
+def run_tender_method(data: Mapping[str, Any], policy: Policy) -> Decision:
+    """{"kind": "construction"|"design"|"supervision", "estimated_amount": …, "requested"?, "invited_reason"?}"""
+    _fields(data, {"kind", "estimated_amount", "requested", "invited_reason"})
+    thresholds = tender_thresholds(policy)
+    return tender_method_decide(
+        str(data.get("kind") or ""),
+        present(read_decimal(data, "estimated_amount"), "estimated_amount"),
+        construction_threshold=thresholds[CONSTRUCTION_KEY],
+        services_threshold=thresholds[SERVICES_KEY],
+        requested=str(data.get("requested") or ""),
+        invited_reason=str(data.get("invited_reason") or ""),
+    )
+
+
+def run_acceptance(data: Mapping[str, Any], policy: Policy) -> Decision:
+    """{"required_parties": ["owner_unit", …], "signatures": {"owner_unit": "pass", …}}"""
+    _fields(data, {"required_parties", "signatures"})
+    signatures = data.get("signatures") or {}
+    if not isinstance(signatures, Mapping):
+        raise ScenarioError("input.signatures must be an object: party -> pass|fail")
+    return acceptance_decide(_key_list(data, "required_parties"), {str(k): str(v) for k, v in signatures.items()})
+
+
 # ---------------------------------------------------------------------------------------------
 
 
@@ -572,6 +597,16 @@ RULES: dict[str, Rule] = {
     ),
     "plan_optimise": Rule(
         "plan_optimise", "The annual plan with the most benefit within the budget and every limit", run_plan_optimise
+    ),
+    "tender_method": Rule(
+        "tender_method",
+        "Whether a contract must be tendered or may be awarded directly (NDRC Order 16)",
+        run_tender_method,
+    ),
+    "joint_acceptance": Rule(
+        "joint_acceptance",
+        "Joint acceptance: passed when every required party signs pass (Zhanhe, Guyuan)",
+        run_acceptance,
     ),
 }
 

@@ -216,6 +216,20 @@ def test_funding_examples(rule: str, example: str, outcome: str) -> None:
     json.dumps(decision.as_dict())
 
 
+@pytest.mark.parametrize(
+    ("rule", "example", "outcome"),
+    [
+        ("tender_method", "tender_method.construction_at_threshold.json", "allowed"),
+        ("joint_acceptance", "joint_acceptance.guyuan_one_fail.json", "failed"),
+    ],
+)
+def test_project_examples(rule: str, example: str, outcome: str) -> None:
+    decision = decide_scenario(rule, json_example(example))
+    assert decision.rule == rule and decision.outcome == outcome
+    assert decision_lines(decision)
+    json.dumps(decision.as_dict())
+
+
 def test_zhanhe_stairwell_example_figures() -> None:
     decision = decide_scenario("cost_share", json_example("cost_share.zhanhe_stairwell_by_floor.json"))
     shares = decision.figures["shares"]
