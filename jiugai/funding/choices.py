@@ -138,3 +138,14 @@ class AlertKind(models.TextChoices):
     LAGGING = "lagging", _("Spending lags receipts")
     OVER_CLAIM = "over_claim", _("Approved more than the proposal (报大建小)")
     OUTSIDE_EARMARK = "outside_earmark", _("Subsidy outside its earmark")
+
+
+# Which alerts the dashboard lists first (1 before 2). Idle funds, 报大建小 and diverted money break a written
+# rule (Guyuan draft plan, seeds/003_54d0b71b4a1e2a82.txt: no idle funds, no over-claims, no diversion); lagging
+# spending is the platform's own early warning (LAG_PAID_SHARE in selectors.py), not a policy figure.
+ALERT_SEVERITY: dict[str, int] = {
+    AlertKind.IDLE: 1,
+    AlertKind.OVER_CLAIM: 1,
+    AlertKind.OUTSIDE_EARMARK: 1,
+    AlertKind.LAGGING: 2,
+}

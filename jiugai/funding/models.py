@@ -9,10 +9,12 @@ names its estate and, when the estate is in an annual plan, the plan entry; a la
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jiugai.accounts.choices import UtilityType
@@ -26,6 +28,7 @@ from jiugai.planning.models import PlanEntry
 
 from .choices import (
     SOURCE_LEVEL,
+    AlertKind,
     AllocationStatus,
     CostShareStatus,
     DocumentKind,
@@ -109,6 +112,10 @@ class Allocation(AuditedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("created by")
     )
+    # Running totals of the movements, kept by `movement_record` in the same transaction as each movement, so
+    # that totals over tens of thousands of allocations are one SUM instead of a join with every movement.
+    received = models.DecimalField(_("received (yuan)"), default=ZERO, editable=False, max_digits=16, decimal_places=2)
+    paid = models.DecimalField(_("paid out (yuan)"), default=ZERO, editable=False, max_digits=16, decimal_places=2)
 
     scope_field = "estate__jurisdiction"
 
@@ -116,6 +123,15 @@ class Allocation(AuditedModel):
         verbose_name = _("allocation")
         verbose_name_plural = _("allocations")
         ordering = ["estate__name", "source__kind", "id"]
+        constraints = [
+            # What movement_record refuses, held by the database too: the counters cannot drift past the money.
+            models.CheckConstraint(
+                condition=models.Q(paid__gte=0)
+                & models.Q(paid__lte=models.F("received"))
+                & models.Q(received__lte=models.F("amount")),
+                name="funding_allocation_moved_within_amount",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.estate} · {self.source} · {self.amount}"
@@ -293,3 +309,88 @@ class HouseholdShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household} · {self.amount}"
+
+
+class FundingAlert(models.Model):
+    """A stored warning of the funding dashboard (idle funds, lagging spending, 报大建小, money outside its
+    earmark) about one estate, as `funding_alerts_refresh` last computed it.
+
+    Computing the alerts of 50,000 estates on every page view is too slow, so services refresh one estate's alerts
+    whenever its allocations or movements change, and a scheduled task refreshes all of them (idle funds depend
+    on today's date). `texts` holds the message and the rule's reasons in every interface language."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=AlertKind.choices, db_index=True)
+    severity = models.PositiveSmallIntegerField(_("severity"), help_text=_("1 breaks a written rule; 2 is a warning"))
+    estate = models.ForeignKey(
+        Estate, on_delete=models.CASCADE, related_name="funding_alerts", verbose_name=_("estate")
+    )
+    allocation = models.ForeignKey(
+        Allocation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="alerts",
+        verbose_name=_("allocation"),
+    )
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=16, decimal_places=2)
+    texts = models.JSONField(_("texts"), default=dict, help_text=_("language → message and reasons"))
+    computed_for = models.DateField(_("computed for"), help_text=_("The date the alert was computed for"))
+    refreshed_at = models.DateTimeField(_("refreshed at"))
+
+    scope_field = "estate__jurisdiction"
+
+    class Meta:
+        verbose_name = _("funding alert")
+        verbose_name_plural = _("funding alerts")
+        ordering = ["severity", "-amount", "id"]
+        indexes = [models.Index(fields=["severity", "-amount", "id"], name="funding_alert_importance")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.estate_id} · {self.amount}"
+
+    def _text(self) -> dict[str, Any]:
+        """The texts in the reader's language, else the site's, else any stored one."""
+        texts: dict[str, Any] = self.texts or {}
+        found = texts.get(get_language() or "") or texts.get(settings.LANGUAGE_CODE)
+        if found is None and texts:
+            found = next(iter(texts.values()))
+        return found or {}
+
+    @property
+    def message(self) -> str:
+        return str(self._text().get("message", ""))
+
+    @property
+    def reasons(self) -> list[str]:
+        return [str(r) for r in self._text().get("reasons", [])]
+
+    @property
+    def kind_label(self) -> str:
+        return str(self.get_kind_display())
+
+
+class FundingAlertRefresh(models.Model):
+    """One run of the alert refresh over a jurisdiction's subtree (or everything), so the dashboard can say how
+    fresh its alerts are."""
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("jurisdiction"),
+        help_text=_("Empty: every jurisdiction"),
+    )
+    computed_for = models.DateField(_("computed for"))
+    refreshed_at = models.DateTimeField(_("refreshed at"), db_index=True)
+    estates = models.PositiveIntegerField(_("estates checked"), default=0)
+    alerts = models.PositiveIntegerField(_("alerts stored"), default=0)
+
+    class Meta:
+        verbose_name = _("funding alert refresh")
+        verbose_name_plural = _("funding alert refreshes")
+        ordering = ["-refreshed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction or '*'} · {self.refreshed_at:%Y-%m-%d %H:%M}"

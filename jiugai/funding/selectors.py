@@ -1,7 +1,8 @@
 """Reads for funding: sources, allocations with their received and paid totals, the estate's cost, totals by
-source and level, money over time, alerts (idle funds, lagging spending, over-claims, money outside its
-earmark), utilities' right to run the works, the OCDS budget breakdown, subsidies and cost shares.
-Everything a user sees goes through `visible_to`."""
+source and level (SQL aggregates), money over time, alerts (idle funds, lagging spending, over-claims, money
+outside its earmark: computed now, or as stored by the refresh service), utilities' right to run the works, the
+OCDS budget breakdown, subsidies and cost shares. Everything a user sees goes through `visible_to`; only the
+dashboard's aggregates skip its filter, and only when it would keep every row (`_sees_every_estate`)."""
 
 from __future__ import annotations
 
@@ -12,16 +13,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
+from jiugai.accounts.models import Jurisdiction
 from jiugai.consultation.extensions import BallotExtra
 from jiugai.core.scoping import NOTHING, get_visible_or_404, scope_path_for, visible_to
 from jiugai.inventory.models import Estate
-from jiugai.planning.models import PlanEntry, ProposalLine
+from jiugai.planning.models import PlanEntry, ProposalLine, RenovationProposal
 from jiugai.planning.selectors import latest_proposals, proposal_latest, totals_by_class
 from jiugai.policy.selectors import effective_policies, effective_policy
 from jiugai.rules.decision import Decision, RuleInputError
@@ -40,18 +44,22 @@ from .choices import (
     SourceLevel,
     rule_kind,
 )
-from .models import Allocation, CostShare, FundingSource, HouseholdShare, Movement, PropertySubsidy
+from .models import (
+    Allocation,
+    CostShare,
+    FundingAlert,
+    FundingAlertRefresh,
+    FundingSource,
+    HouseholdShare,
+    Movement,
+    PropertySubsidy,
+)
 
 ZERO = Decimal("0")
 # Spending lags when less than this share of the money received has been paid out this many days after it
 # first arrived (a platform warning ahead of the policy's idle-funds limit, not a policy figure).
 LAG_PAID_SHARE = Decimal("0.5")
 LAG_MIN_DAYS = 30
-_MONEY = DecimalField(max_digits=16, decimal_places=2)
-
-
-def _sum(kind: str) -> Any:
-    return Coalesce(Sum("movements__amount", filter=Q(movements__kind=kind)), Value(ZERO), output_field=_MONEY)
 
 
 # --- sources and allocations ----------------------------------------------------------------------------
@@ -84,9 +92,9 @@ def sources_for_estate(*, estate: Estate) -> QuerySet[FundingSource]:
 
 
 def allocation_list(*, user: Any) -> QuerySet[Allocation]:
-    """Allocations the user may see, each with `received` and `paid` totals."""
+    """Allocations the user may see; `received` and `paid` are the counters `movement_record` keeps."""
     qs = Allocation.objects.select_related("source", "estate", "estate__jurisdiction", "plan_entry__plan")
-    return visible_to(user, qs).annotate(received=_sum(MovementKind.RECEIVED), paid=_sum(MovementKind.PAID))
+    return visible_to(user, qs)
 
 
 def allocation_get(*, user: Any, pk: Any) -> Allocation:
@@ -94,12 +102,9 @@ def allocation_get(*, user: Any, pk: Any) -> Allocation:
 
 
 def moved_totals(allocation: Allocation) -> tuple[Decimal, Decimal]:
-    """(received, paid) of one allocation, read fresh."""
-    totals = {
-        row["kind"]: row["total"]
-        for row in Movement.objects.filter(allocation=allocation).values("kind").annotate(total=Sum("amount"))
-    }
-    return totals.get(MovementKind.RECEIVED, ZERO), totals.get(MovementKind.PAID, ZERO)
+    """(received, paid) of one allocation, read fresh from its counters."""
+    row = Allocation.objects.filter(pk=allocation.pk).values_list("received", "paid").first()
+    return row if row is not None else (ZERO, ZERO)
 
 
 def estate_cost(*, estate: Estate, plan_entry: PlanEntry | None = None) -> tuple[Decimal | None, str]:
@@ -167,6 +172,10 @@ def utility_checks(*, estate: Estate, allocations: Iterable[Allocation]) -> list
 
 
 # --- totals and charts --------------------------------------------------------------------------------
+#
+# Totals are SQL aggregates over the user's allocations (GROUP BY source kind and status, plan, jurisdiction), with
+# `received` and `paid` read from the counters the movement service keeps: at 50,000 allocations the dashboard
+# reads a few dozen grouped rows instead of every allocation as an object (issue 6: p95 ≤ 200 ms).
 
 
 @dataclass
@@ -179,60 +188,97 @@ class TotalRow:
     approved: Decimal = ZERO
     received: Decimal = ZERO
     paid: Decimal = ZERO
+    count: int = 0
+
+    def add(self, row: dict[str, Any], *, approved: bool) -> None:
+        self.allocated += row["allocated"] or ZERO
+        if approved:
+            self.approved += row["allocated"] or ZERO
+        self.received += row["received"] or ZERO
+        self.paid += row["paid"] or ZERO
+        self.count += row["count"]
 
 
-def _totals(allocations: Iterable[Allocation], key_of: Any, label_of: Any) -> list[TotalRow]:
-    rows: dict[str, TotalRow] = {}
-    for allocation in allocations:
-        key = key_of(allocation)
-        row = rows.setdefault(key, TotalRow(key=key, label=str(label_of(key))))
-        row.allocated += allocation.amount
-        if allocation.status in APPROVED_STATUSES:
-            row.approved += allocation.amount
-        row.received += allocation.received  # type: ignore[attr-defined]
-        row.paid += allocation.paid  # type: ignore[attr-defined]
-    return sorted(rows.values(), key=lambda r: -r.allocated)
-
-
-def totals_by_source(allocations: Iterable[Allocation]) -> list[TotalRow]:
-    labels = dict(SourceKind.choices)
-    return _totals(allocations, lambda a: a.source.kind, lambda k: labels.get(k, k))
-
-
-def totals_by_level(allocations: Iterable[Allocation]) -> list[TotalRow]:
-    labels = dict(SourceLevel.choices)
-    return _totals(allocations, lambda a: SOURCE_LEVEL.get(a.source.kind, ""), lambda k: labels.get(k, k))
-
-
-def totals_by_plan(allocations: Iterable[Allocation]) -> list[TotalRow]:
-    return _totals(
-        allocations,
-        lambda a: str(a.plan_entry.plan) if a.plan_entry_id else "",
-        lambda k: k or _("Not in an annual plan"),
+def _grouped(allocations: QuerySet[Allocation], *keys: str) -> list[dict[str, Any]]:
+    """Allocated, received and paid money and the number of allocations per combination of `keys`."""
+    return list(
+        allocations.order_by()
+        .values(*keys)
+        .annotate(allocated=Sum("amount"), received=Sum("received"), paid=Sum("paid"), count=Count("id"))
     )
 
 
-def totals_by_jurisdiction(allocations: Iterable[Allocation]) -> list[TotalRow]:
-    return _totals(allocations, lambda a: a.estate.jurisdiction.name, lambda k: k)
+def _folded(rows: Iterable[dict[str, Any]], key_of: Any, label_of: Any) -> list[TotalRow]:
+    """Rows grouped by (…, status) folded into one TotalRow per key; the largest first, then by key."""
+    totals: dict[str, TotalRow] = {}
+    for row in rows:
+        key = key_of(row)
+        total = totals.setdefault(key, TotalRow(key=key, label=str(label_of(key))))
+        total.add(row, approved=row["status"] in APPROVED_STATUSES)
+    return sorted(totals.values(), key=lambda r: (-r.allocated, r.key))
 
 
-def chart_data(allocations: list[Allocation], movements: Iterable[Movement]) -> dict[str, Any]:
-    """ECharts input: allocated money stacked by source per status, and cumulative received vs paid by month."""
+def kind_status_totals(allocations: QuerySet[Allocation]) -> list[dict[str, Any]]:
+    """One row per (source kind, status): the single query behind the source and level totals and the chart."""
+    return _grouped(allocations, "source__kind", "status")
+
+
+def _by_source(rows: list[dict[str, Any]]) -> list[TotalRow]:
+    labels = dict(SourceKind.choices)
+    return _folded(rows, lambda r: r["source__kind"], lambda k: labels.get(k, k))
+
+
+def _by_level(rows: list[dict[str, Any]]) -> list[TotalRow]:
+    labels = dict(SourceLevel.choices)
+    return _folded(rows, lambda r: SOURCE_LEVEL.get(r["source__kind"], ""), lambda k: labels.get(k, k))
+
+
+def totals_by_source(allocations: QuerySet[Allocation]) -> list[TotalRow]:
+    return _by_source(kind_status_totals(allocations))
+
+
+def totals_by_level(allocations: QuerySet[Allocation]) -> list[TotalRow]:
+    return _by_level(kind_status_totals(allocations))
+
+
+def _by_plan(rows: list[dict[str, Any]]) -> list[TotalRow]:
+    return _folded(rows, lambda r: r["plan_entry__plan__title"] or "", lambda k: k or _("Not in an annual plan"))
+
+
+def totals_by_plan(allocations: QuerySet[Allocation]) -> list[TotalRow]:
+    """By the annual plan's title (allocations outside a plan together); plans of the same title add up."""
+    return _by_plan(_grouped(allocations, "plan_entry__plan__title", "status"))
+
+
+def totals_by_jurisdiction(allocations: QuerySet[Allocation]) -> list[TotalRow]:
+    """By the name of the estate's jurisdiction (communities of the same name add up, as they always have)."""
+    rows = _grouped(allocations, "estate__jurisdiction__name", "status")
+    return _folded(rows, lambda r: r["estate__jurisdiction__name"], lambda k: k)
+
+
+def _stacked(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Allocated money stacked by source per status (ECharts input)."""
     statuses = [str(s) for s in ("planned", "applied", "approved", "received", "paid")]
     labels = dict(SourceKind.choices)
-    amounts: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)  # (kind, status) → money, in one pass
-    for allocation in allocations:
-        amounts[(allocation.source.kind, allocation.status)] += allocation.amount
+    amounts: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    for row in rows:
+        amounts[(row["source__kind"], row["status"])] += row["allocated"] or ZERO
     kinds = sorted({kind for kind, _status in amounts})
-    stacked = {
+    return {
         "statuses": [str(label) for _value, label in AllocationStatus.choices],
         "series": [
             {"name": str(labels.get(kind, kind)), "data": [str(amounts[(kind, s)]) for s in statuses]} for kind in kinds
         ],
     }
+
+
+def _over_time(movements: QuerySet[Movement]) -> dict[str, list[str]]:
+    """Cumulative money received and paid by month, from one GROUP BY month and kind."""
     monthly: dict[str, dict[str, Decimal]] = defaultdict(lambda: {"received": ZERO, "paid": ZERO})
-    for movement in movements:
-        monthly[movement.on.strftime("%Y-%m")][movement.kind] += movement.amount
+    for row in (
+        movements.order_by().annotate(month=TruncMonth("on")).values("month", "kind").annotate(total=Sum("amount"))
+    ):
+        monthly[row["month"].strftime("%Y-%m")][row["kind"]] += row["total"]
     months = sorted(monthly)
     received = paid = ZERO
     over_time: dict[str, list[str]] = {"months": months, "received": [], "paid": []}
@@ -241,7 +287,63 @@ def chart_data(allocations: list[Allocation], movements: Iterable[Movement]) -> 
         paid += monthly[month]["paid"]
         over_time["received"].append(str(received))
         over_time["paid"].append(str(paid))
-    return {"stacked": stacked, "over_time": over_time}
+    return over_time
+
+
+def chart_data(allocations: QuerySet[Allocation], movements: QuerySet[Movement]) -> dict[str, Any]:
+    """ECharts input: allocated money stacked by source per status, and cumulative received vs paid by month."""
+    return {"stacked": _stacked(kind_status_totals(allocations)), "over_time": _over_time(movements)}
+
+
+@dataclass
+class FundingSummary:
+    """Everything the dashboard shows apart from the alerts."""
+
+    by_source: list[TotalRow]
+    by_level: list[TotalRow]
+    by_plan: list[TotalRow]
+    by_jurisdiction: list[TotalRow]
+    chart: dict[str, Any]
+    allocation_count: int
+
+
+def _sees_every_estate(user: Any) -> bool:
+    """True when no estate lies outside the user's scope (a nation-level office, a platform admin, a city office
+    of a one-city installation): then `visible_to` keeps every allocation, movement and alert, and leaving its
+    filter out spares the aggregates a join through every estate (at 50,000 estates, most of their time).
+    One indexed look-up: the jurisdictions outside the user's subtree that hold an estate. Aggregates only; rows
+    shown to the user always go through `visible_to`. Like the page's other queries, the look-up and the
+    aggregates are separate statements, so an estate moved out of the scope in between still counts once,
+    exactly as if the page had been read a moment earlier."""
+    path = scope_path_for(user)
+    if path is None:
+        return True
+    if path == NOTHING:
+        return False
+    outside = Jurisdiction.objects.exclude(path__startswith=path)
+    return not Estate.objects.filter(jurisdiction__in=outside).exists()
+
+
+def _scoped(user: Any, queryset: QuerySet[Any], *, everything: bool) -> QuerySet[Any]:
+    return queryset if everything else visible_to(user, queryset)
+
+
+def funding_summary(*, user: Any, charts: bool = True) -> FundingSummary:
+    """The dashboard's totals and charts for the user's allocations in three aggregate queries: (source kind,
+    status, plan) for the source, level and plan totals and the stacked chart; (jurisdiction, status); and the
+    movements by month and kind (`charts=False` leaves that one out)."""
+    everything = _sees_every_estate(user)
+    allocations = _scoped(user, Allocation.objects.all(), everything=everything)
+    rows = _grouped(allocations, "source__kind", "status", "plan_entry__plan__title")
+    movements = _scoped(user, Movement.objects.all(), everything=everything)
+    return FundingSummary(
+        by_source=_by_source(rows),
+        by_level=_by_level(rows),
+        by_plan=_by_plan(rows),
+        by_jurisdiction=totals_by_jurisdiction(allocations),
+        chart={"stacked": _stacked(rows), "over_time": _over_time(movements)} if charts else {},
+        allocation_count=sum(row["count"] for row in rows),
+    )
 
 
 def movement_list(*, user: Any) -> QuerySet[Movement]:
@@ -249,6 +351,10 @@ def movement_list(*, user: Any) -> QuerySet[Movement]:
 
 
 # --- alerts -------------------------------------------------------------------------------------------
+#
+# `alert_list` computes the alerts now, from the allocations and movements: the reference. The dashboard, the
+# export and the API read `funding_alert_list`, the alerts stored by `services.funding_alerts_refresh` from the
+# same computation (`alerts_compute`).
 
 
 @dataclass
@@ -278,25 +384,53 @@ def _unpaid_since(movements: list[Movement]) -> dt.date | None:
     return None
 
 
-def alert_list(*, user: Any, today: dt.date | None = None, allocations: list[Allocation] | None = None) -> list[Alert]:
-    """Idle funds (Guyuan), lagging spending, over-claims (报大建小) and money outside its earmark.
+# Allocations that can raise an alert: money received (idle, lagging) or approved (over-claims, earmarks).
+ALERTABLE = Q(received__gt=0) | Q(status__in=APPROVED_STATUSES)
 
-    `allocations`: the user's `allocation_list`, when the caller has already read it (the dashboard)."""
-    today = today or timezone.localdate()
-    if allocations is None:
-        allocations = list(allocation_list(user=user))
+
+@dataclass
+class AlertInputs:
+    """What the alerts of a set of allocations are computed from, read once (and reused per language)."""
+
+    allocations: list[Allocation]
+    movements: dict[int, list[Movement]]
+    policies: dict[int, Policy]
+    proposals: dict[int, RenovationProposal]
+    today: dt.date
+
+
+def alert_inputs(allocations: list[Allocation], *, today: dt.date) -> AlertInputs:
+    """The movements of the allocations that received money, the policy in force at each estate's jurisdiction
+    and each estate's newest proposal: four queries however many allocations."""
     by_allocation: dict[int, list[Movement]] = defaultdict(list)
-    for movement in Movement.objects.filter(allocation__in=[a.pk for a in allocations]).order_by("on", "id"):
-        by_allocation[movement.allocation_id].append(movement)
-    policies = effective_policies(jurisdictions={a.estate.jurisdiction for a in allocations}, on=today)
+    received = [a.pk for a in allocations if a.received > ZERO]
+    if received:
+        for movement in Movement.objects.filter(allocation__in=received).order_by("on", "id"):
+            by_allocation[movement.allocation_id].append(movement)
+    approved = {a.estate_id for a in allocations if a.status in APPROVED_STATUSES}
+    return AlertInputs(
+        allocations=allocations,
+        movements=by_allocation,
+        policies=effective_policies(jurisdictions={a.estate.jurisdiction for a in allocations}, on=today)
+        if allocations
+        else {},
+        proposals=latest_proposals(approved) if approved else {},
+        today=today,
+    )
+
+
+def alerts_compute(inputs: AlertInputs) -> list[Alert]:
+    """Idle funds (Guyuan, seeds/003_54d0b71b4a1e2a82.txt, `funding.idle_funds_days`), lagging spending (the
+    platform's LAG_* warning), over-claims (报大建小) and money outside its earmark, in the active language."""
+    today = inputs.today
     alerts: list[Alert] = []
-    for allocation in allocations:
-        moves = by_allocation.get(allocation.pk, [])
-        received, paid = allocation.received, allocation.paid  # type: ignore[attr-defined]
+    for allocation in inputs.allocations:
+        received, paid = allocation.received, allocation.paid
         if received <= ZERO:
             continue
+        moves = inputs.movements.get(allocation.pk, [])
         estate = allocation.estate
-        policy = policies[estate.jurisdiction_id]
+        policy = inputs.policies[estate.jurisdiction_id]
         since = _unpaid_since(moves)
         if since is not None:
             try:
@@ -327,17 +461,25 @@ def alert_list(*, user: Any, today: dt.date | None = None, allocations: list[All
                     % {"paid": paid, "received": received, "date": first.isoformat()},
                 )
             )
-    alerts.extend(_estate_alerts(allocations))
+    alerts.extend(_estate_alerts(inputs.allocations, inputs.proposals))
     return alerts
 
 
-def _estate_alerts(allocations: list[Allocation]) -> list[Alert]:
+def alert_list(*, user: Any, today: dt.date | None = None, allocations: list[Allocation] | None = None) -> list[Alert]:
+    """The user's alerts computed now (the reference the stored alerts are refreshed from; the dashboard reads
+    `funding_alert_list`). `allocations`: the user's `allocation_list`, when the caller has already read it."""
+    today = today or timezone.localdate()
+    if allocations is None:
+        allocations = list(allocation_list(user=user).filter(ALERTABLE))
+    return alerts_compute(alert_inputs(allocations, today=today))
+
+
+def _estate_alerts(allocations: list[Allocation], latest: dict[int, RenovationProposal]) -> list[Alert]:
     alerts: list[Alert] = []
     estates: dict[int, list[Allocation]] = defaultdict(list)
     for allocation in allocations:
         if allocation.status in APPROVED_STATUSES:
             estates[allocation.estate_id].append(allocation)
-    latest = latest_proposals(estates)
     for estate_id, items in estates.items():
         estate = items[0].estate
         approved = sum((a.amount for a in items), ZERO)
@@ -406,6 +548,48 @@ def _earmark_alerts(estate: Estate, allocations: list[Allocation], class_costs: 
                 )
             )
     return alerts
+
+
+def funding_alert_list(*, user: Any) -> QuerySet[FundingAlert]:
+    """The stored alerts the user may see, the most important first (rule breaches, then the largest sums)."""
+    qs = FundingAlert.objects.select_related("estate", "allocation")
+    return visible_to(user, qs).order_by("severity", "-amount", "id")
+
+
+def funding_alert_count(*, user: Any) -> int:
+    """How many stored alerts the user may see (without the scope join when the user sees every estate)."""
+    return _scoped(user, FundingAlert.objects.all(), everything=_sees_every_estate(user)).count()
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told its count, so that counting can take the cheaper query."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._count
+
+
+def funding_alert_page(*, user: Any, number: Any, per_page: int) -> Page:
+    """One page of the user's stored alerts, the most important first, with the number of all of them."""
+    paginator = _CountedPaginator(funding_alert_list(user=user), per_page, count=funding_alert_count(user=user))
+    return paginator.get_page(number)
+
+
+def funding_alerts_refreshed(*, user: Any) -> FundingAlertRefresh | None:
+    """The newest full refresh that covered the user's whole scope: one of everything, or of a jurisdiction at
+    or above the user's (None before the first refresh)."""
+    path = scope_path_for(user)
+    if path == NOTHING:
+        return None
+    covering = Q(jurisdiction__isnull=True)
+    if path is not None:
+        codes = [c for c in path.strip("/").split("/") if c]
+        covering |= Q(jurisdiction__path__in=["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))])
+    return FundingAlertRefresh.objects.filter(covering).order_by("-refreshed_at").first()
 
 
 # --- open data ----------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Writes for funding: sources, allocations (with every check before anything is saved), their workflow,
-receipts and payments, documents, property-service subsidies and residents' cost shares. Keyword-only,
-atomic, validated; approvals, receipts, payments and cost-share publication are audited."""
+receipts and payments (with each allocation's running totals), the stored dashboard alerts, documents,
+property-service subsidies and residents' cost shares. Keyword-only, atomic, validated; approvals, receipts,
+payments and cost-share publication are audited."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jiugai.accounts.models import Jurisdiction
@@ -34,6 +36,7 @@ from jiugai.rules.property_subsidy import property_subsidy_decide
 
 from . import selectors as sel
 from .choices import (
+    ALERT_SEVERITY,
     CENTRAL_KINDS,
     RESIDENT_KINDS,
     AllocationStatus,
@@ -45,7 +48,17 @@ from .choices import (
     SourceKind,
     rule_kind,
 )
-from .models import Allocation, AllocationDocument, CostShare, FundingSource, HouseholdShare, Movement, PropertySubsidy
+from .models import (
+    Allocation,
+    AllocationDocument,
+    CostShare,
+    FundingAlert,
+    FundingAlertRefresh,
+    FundingSource,
+    HouseholdShare,
+    Movement,
+    PropertySubsidy,
+)
 from .workflow import ALLOCATION_WORKFLOW
 
 ZERO = Decimal("0")
@@ -258,14 +271,18 @@ def allocation_create(
     )
     allocation.full_clean()
     allocation.save()
+    funding_alerts_refresh_estate(estate=estate)
     return allocation
 
 
+@transaction.atomic
 def allocation_transition(*, allocation: Allocation, target: str, actor: Any, reason: str = "") -> Allocation:
-    """Move an allocation along its lifecycle (the table, role and gates in workflow.py); approvals are audited."""
+    """Move an allocation along its lifecycle (the table, role and gates in workflow.py); approvals are audited.
+    An approval counts against the proposal and the earmarks, so the estate's stored alerts are refreshed."""
     _within(actor, allocation.estate.jurisdiction)
     workflow_transition(workflow=ALLOCATION_WORKFLOW, obj=allocation, target=target, actor=actor, reason=reason)
     allocation.refresh_from_db()
+    funding_alerts_refresh_estate(estate=allocation.estate)
     return allocation
 
 
@@ -280,7 +297,10 @@ def movement_record(
     note: str = "",
     actor: Any = None,
 ) -> Movement:
-    """Record money received or paid out (audited); the allocation's status follows the first of each."""
+    """Record money received or paid out (audited); the allocation's status follows the first of each.
+
+    The allocation's `received`/`paid` counters move in the same transaction as the movement (the row is locked),
+    so totals never need the movements; then the estate's stored alerts are refreshed."""
     if actor is not None:
         require(actor, "funding.record_movement")
         _within(actor, allocation.estate.jurisdiction)
@@ -292,7 +312,8 @@ def movement_record(
         raise ValidationError(_("Money can be received or paid only once the allocation is approved."))
     if on > timezone.localdate():
         raise ValidationError({"on": [_("The date cannot be in the future.")]})
-    received, paid = sel.moved_totals(allocation)
+    # The locked row's counters (a zero counter reads "0", as the sum of no movements did in the messages).
+    received, paid = allocation.received or ZERO, allocation.paid or ZERO
     if kind == MovementKind.RECEIVED and received + value > allocation.amount:
         raise ValidationError(
             {
@@ -322,6 +343,12 @@ def movement_record(
     )
     movement.full_clean()
     movement.save()
+    if kind == MovementKind.RECEIVED:
+        allocation.received = received + value
+    else:
+        allocation.paid = paid + value
+    allocation.full_clean()
+    allocation.save(update_fields=["received", "paid", "updated_at"])
     audit_entry_append(
         action=f"funding.{kind}",
         obj=allocation,
@@ -336,6 +363,7 @@ def movement_record(
         )
     if kind == MovementKind.PAID and allocation.status == AllocationStatus.RECEIVED:
         workflow_transition(workflow=ALLOCATION_WORKFLOW, obj=allocation, target=AllocationStatus.PAID, actor=system)
+    funding_alerts_refresh_estate(estate=allocation.estate)
     return movement
 
 
@@ -379,6 +407,97 @@ def allocation_document_add(
     document.full_clean()
     document.save()
     return document
+
+
+# --- stored alerts ------------------------------------------------------------------------------------
+#
+# The dashboard reads alerts stored here instead of computing them for every estate on every request (issue 6).
+# They are computed by `selectors.alerts_compute`, the same code as the live `alert_list`, once per interface
+# language (each reader sees the message and the rule's reasons in their own language).
+
+ALERT_BATCH_ESTATES = 2000
+
+
+def _alert_rows(inputs: sel.AlertInputs, *, now: dt.datetime) -> list[FundingAlert]:
+    languages = [code for code, _name in settings.LANGUAGES]
+    computed: dict[str, list[sel.Alert]] = {}
+    for language in languages:
+        with translation.override(language):
+            computed[language] = sel.alerts_compute(inputs)
+    alerts = computed[languages[0]]
+    if any([a.kind for a in computed[lang]] != [a.kind for a in alerts] for lang in languages):
+        raise RuntimeError("alerts differ between languages")  # the computation does not depend on the language
+    rows = []
+    for i, alert in enumerate(alerts):
+        row = FundingAlert(
+            kind=alert.kind,
+            severity=ALERT_SEVERITY[alert.kind],
+            estate_id=alert.estate.pk,
+            allocation_id=alert.allocation.pk if alert.allocation is not None else None,
+            amount=alert.amount,
+            texts={
+                lang: {"message": computed[lang][i].message, "reasons": computed[lang][i].reasons} for lang in languages
+            },
+            computed_for=inputs.today,
+            refreshed_at=now,
+        )
+        # The estate and allocation were just read in this transaction: skip full_clean's query per foreign key.
+        row.full_clean(exclude=["estate", "allocation"])
+        rows.append(row)
+    return rows
+
+
+@transaction.atomic
+def _alerts_store(*, estate_ids: list[int], today: dt.date, now: dt.datetime) -> int:
+    """Replace the stored alerts of these estates. Their rows are locked first, so a refresh and a write to the
+    same estate (which refreshes it too) take turns and never leave the alerts of both behind."""
+    list(Estate.objects.select_for_update().filter(pk__in=estate_ids).order_by("pk").values_list("pk", flat=True))
+    allocations = list(
+        Allocation.objects.filter(sel.ALERTABLE, estate_id__in=estate_ids)
+        .select_related("source", "estate__jurisdiction")
+        .order_by("estate_id", "id")
+    )
+    rows = _alert_rows(sel.alert_inputs(allocations, today=today), now=now)
+    FundingAlert.objects.filter(estate_id__in=estate_ids).delete()
+    FundingAlert.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def funding_alerts_refresh_estate(*, estate: Estate, today: dt.date | None = None) -> int:
+    """Recompute one estate's stored alerts (called by the services that change its allocations or movements);
+    returns how many it has."""
+    return _alerts_store(estate_ids=[estate.pk], today=today or timezone.localdate(), now=timezone.now())
+
+
+def funding_alerts_refresh(
+    *, jurisdiction: Jurisdiction | None = None, today: dt.date | None = None
+) -> FundingAlertRefresh:
+    """Recompute the stored alerts of every estate under `jurisdiction` (all when None) and log the run.
+
+    Run on a schedule (tasks.py): idle funds and lagging spending depend on today's date, and a new proposal or
+    policy changes over-claims and earmarks without touching an allocation. Each batch of estates is its own
+    transaction: one transaction over 50,000 estates would hold their locks for the whole run and block every
+    allocation and movement meanwhile; each estate's alerts are replaced at once either way."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    alertable = Allocation.objects.filter(sel.ALERTABLE)
+    stored = FundingAlert.objects.all()
+    if jurisdiction is not None:
+        alertable = alertable.filter(estate__jurisdiction__path__startswith=jurisdiction.path)
+        stored = stored.filter(estate__jurisdiction__path__startswith=jurisdiction.path)
+    estate_ids = sorted(
+        set(alertable.order_by().values_list("estate_id", flat=True).distinct())
+        | set(stored.order_by().values_list("estate_id", flat=True).distinct())
+    )
+    count = 0
+    for start in range(0, len(estate_ids), ALERT_BATCH_ESTATES):
+        count += _alerts_store(estate_ids=estate_ids[start : start + ALERT_BATCH_ESTATES], today=today, now=now)
+    refresh = FundingAlertRefresh(
+        jurisdiction=jurisdiction, computed_for=today, refreshed_at=now, estates=len(estate_ids), alerts=count
+    )
+    refresh.full_clean()
+    refresh.save()
+    return refresh
 
 
 # --- property-service subsidy -------------------------------------------------------------------------

@@ -40,23 +40,28 @@ TOTAL_COLUMNS = [
 ]
 
 
+# The dashboard lists the most important stored alerts a page at a time; the export has all of them.
+ALERTS_PER_PAGE = 25
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     require(request.user, "funding.view")
-    allocations = list(selectors.allocation_list(user=request.user))
-    movements = selectors.movement_list(user=request.user)
-    alerts = selectors.alert_list(user=request.user, allocations=allocations)
+    summary = selectors.funding_summary(user=request.user)
     return render(
         request,
         "funding/dashboard.html",
         {
-            "by_source": selectors.totals_by_source(allocations),
-            "by_level": selectors.totals_by_level(allocations),
-            "by_plan": selectors.totals_by_plan(allocations),
-            "by_jurisdiction": selectors.totals_by_jurisdiction(allocations),
-            "alerts": alerts,
-            "chart": selectors.chart_data(allocations, movements),
-            "allocation_count": len(allocations),
+            "by_source": summary.by_source,
+            "by_level": summary.by_level,
+            "by_plan": summary.by_plan,
+            "by_jurisdiction": summary.by_jurisdiction,
+            "alerts": selectors.funding_alert_page(
+                user=request.user, number=request.GET.get("alerts_page"), per_page=ALERTS_PER_PAGE
+            ),
+            "alerts_refreshed": selectors.funding_alerts_refreshed(user=request.user),
+            "chart": summary.chart,
+            "allocation_count": summary.allocation_count,
         },
     )
 
@@ -73,7 +78,7 @@ def totals_export(request: HttpRequest, by: str, fmt: str) -> HttpResponseBase:
     }
     if by not in readers:
         raise Http404
-    rows = readers[by](list(selectors.allocation_list(user=request.user)))
+    rows = readers[by](selectors.allocation_list(user=request.user))
     return export_response(
         rows=rows, columns=[Column(_("Group"), "label"), *TOTAL_COLUMNS], filename=f"funding-by-{by}", fmt=fmt
     )
@@ -91,7 +96,7 @@ def alert_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
         Column(_("Reasons"), lambda a: a.reasons),
     ]
     return export_response(
-        rows=selectors.alert_list(user=request.user), columns=columns, filename="funding-alerts", fmt=fmt
+        rows=selectors.funding_alert_list(user=request.user), columns=columns, filename="funding-alerts", fmt=fmt
     )
 
 

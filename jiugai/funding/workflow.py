@@ -9,33 +9,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from jiugai.accounts.choices import Role
 from jiugai.core.workflow import Workflow
 
-from .choices import AllocationStatus, MovementKind
+from .choices import AllocationStatus
 
 APPLICANTS = [Role.STREET_OFFICE, Role.LEADING_GROUP_OFFICE, Role.DEPARTMENT]
 APPROVERS = [Role.LEADING_GROUP_OFFICE, Role.DEPARTMENT]
 TREASURERS = [Role.LEADING_GROUP_OFFICE, Role.DEPARTMENT, Role.STREET_OFFICE]
 
 
-def _moved(allocation: Any, kind: str) -> Any:
-    return allocation.movements.filter(kind=kind).aggregate(total=Sum("amount"))["total"]
-
-
 def received_gate(allocation: Any) -> list[str]:
-    """Money is received only once a receipt is recorded."""
-    if not _moved(allocation, MovementKind.RECEIVED):
+    """Money is received only once a receipt is recorded (the counter `movement_record` keeps with each one)."""
+    if not allocation.received:
         return [_("Record the receipt of the money first.")]
     return []
 
 
 def paid_gate(allocation: Any) -> list[str]:
-    """Money is paid out only once a payment is recorded."""
-    if not _moved(allocation, MovementKind.PAID):
+    """Money is paid out only once a payment is recorded (the counter `movement_record` keeps with each one)."""
+    if not allocation.paid:
         return [_("Record a payment first.")]
     return []
 

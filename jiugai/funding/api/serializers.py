@@ -147,14 +147,18 @@ class CostShareCreateSerializer(serializers.Serializer[Any]):
 
 
 class AlertSerializer(serializers.Serializer[Any]):
+    """A stored alert; `message` and `reasons` in the caller's language."""
+
     kind = serializers.CharField()
     kind_label = serializers.CharField()
     estate = serializers.CharField(source="estate.code")
     estate_name = serializers.CharField(source="estate.name")
-    allocation = serializers.IntegerField(source="allocation.pk", allow_null=True, default=None)
+    allocation = serializers.IntegerField(source="allocation_id", allow_null=True, default=None)
     amount = serializers.DecimalField(max_digits=16, decimal_places=2)
     message = serializers.CharField()
     reasons = serializers.ListField(child=serializers.CharField())
+    severity = serializers.IntegerField(help_text=_("1 breaks a written rule; 2 is a warning"))
+    refreshed_at = serializers.DateTimeField()
 
 
 class TotalSerializer(serializers.Serializer[Any]):

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import exceptions, generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -20,7 +20,7 @@ from jiugai.core.api.views import ApiDefaults
 from jiugai.core.permissions import require
 from jiugai.core.scoping import visible_to
 from jiugai.funding import selectors, services
-from jiugai.funding.models import Allocation, CostShare, FundingSource
+from jiugai.funding.models import Allocation, CostShare, FundingAlert, FundingSource
 from jiugai.inventory.models import Building, Estate, Household
 from jiugai.inventory.selectors import jurisdiction_for_user
 from jiugai.planning.models import PlanEntry
@@ -240,14 +240,25 @@ class CostShareViewSet(ApiDefaults, mixins.ListModelMixin, mixins.RetrieveModelM
         return Response(CostShareSerializer(cost_share).data)
 
 
-class AlertView(ApiDefaults, APIView):
-    @extend_schema(
-        summary="Idle funds, lagging spending, over-claims and money outside its earmark",
-        responses=AlertSerializer(many=True),
+@extend_schema_view(
+    get=extend_schema(
+        summary="Idle funds, lagging spending, over-claims and money outside its earmark (stored; most important "
+        "first, a page at a time)"
     )
-    def get(self, request: Request) -> Response:
-        require(request.user, "funding.view")
-        return Response(AlertSerializer(selectors.alert_list(user=request.user), many=True).data)
+)
+class AlertView(ApiDefaults, generics.ListAPIView):
+    """The stored alerts (refreshed on every funding write and on a schedule), as the dashboard shows them."""
+
+    serializer_class = AlertSerializer
+    search_fields: list[str] = []
+    ordering_fields = ["amount"]
+    filterset_fields = ["kind"]
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
+            return FundingAlert.objects.none()
+        require(self.request.user, "funding.view")
+        return selectors.funding_alert_list(user=self.request.user)
 
 
 class SummaryView(ApiDefaults, APIView):
@@ -257,14 +268,14 @@ class SummaryView(ApiDefaults, APIView):
     )
     def get(self, request: Request) -> Response:
         require(request.user, "funding.view")
-        allocations = list(selectors.allocation_list(user=request.user))
+        summary = selectors.funding_summary(user=request.user, charts=False)
         return Response(
             SummarySerializer(
                 {
-                    "by_source": selectors.totals_by_source(allocations),
-                    "by_level": selectors.totals_by_level(allocations),
-                    "by_plan": selectors.totals_by_plan(allocations),
-                    "by_jurisdiction": selectors.totals_by_jurisdiction(allocations),
+                    "by_source": summary.by_source,
+                    "by_level": summary.by_level,
+                    "by_plan": summary.by_plan,
+                    "by_jurisdiction": summary.by_jurisdiction,
                 }
             ).data
         )
