@@ -31,7 +31,7 @@ KEEP_GOING ?= 1
 APT_DEMO := fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0
 APT_TEST := chromium poppler-utils
 
-.PHONY: help install install-test demo serve test $(TEST_STAGES) fmt bench-synth bench-import bench-screen bench-votes bench-plan bench-funding clean \
+.PHONY: help install install-test demo serve test $(TEST_STAGES) fmt bench-synth bench-import bench-screen bench-votes bench-plan bench-funding bench-ledger clean \
 	_uv _python _node _apt-demo _apt-test
 
 help:
@@ -111,6 +111,9 @@ bench-plan: install
 
 bench-funding: install
 	$(RUN) python bench/bench_funding.py
+
+bench-ledger: install
+	$(RUN) python bench/bench_ledger.py
 
 fmt: _python
 	$(RUN) ruff format .

@@ -215,6 +215,22 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Scheduled work (celery beat). Street offices report every Friday (Jiyuan, seeds/000_f9b901b302fa6203.txt), so
+# the offices' weekly digest of every project is built on Friday evening, Beijing time.
+from celery.schedules import crontab  # noqa: E402 - the beat schedule needs it, nothing else in settings does
+
+CELERY_BEAT_SCHEDULE = {
+    "projects-weekly-digest": {
+        "task": "jiugai.projects.digest_build_all",
+        "schedule": crontab(minute=0, hour=19, day_of_week="fri"),
+    },
+    # Funding alerts depend on the date (idle funds) and on proposals and policies that change without a funding
+    # write, so they are recomputed every hour (docs/adr/0004-funding-dashboard-store.md).
+    "funding-alerts-refresh": {
+        "task": "jiugai.funding.alerts_refresh",
+        "schedule": crontab(minute=20),
+    },
+}
 
 CACHES = {
     "default": (
