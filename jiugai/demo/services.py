@@ -17,6 +17,7 @@ from django.db import transaction
 from jiugai.accounts.models import Jurisdiction, User
 from jiugai.accounts.services import jurisdiction_get_or_create, user_create
 from jiugai.core.audit import audit_entry_append
+from jiugai.funding.services import funding_alerts_refresh
 from jiugai.inventory.choices import ConditionItem, ManagementStatus, PropertyRight
 from jiugai.inventory.models import Building, Estate, Household, RenovationArea
 from jiugai.inventory.services import (
@@ -34,6 +35,7 @@ from .consultation import ConsultationDemo, consultation_demo_load
 from .funding import FundingDemo, funding_demo_load
 from .people import IdNumbers, name_pool, phone
 from .planning import PlanningDemo, planning_demo_load
+from .projects import ProjectsDemo, projects_demo_load
 
 DEFAULT_DEMO_PASSWORD = "jiugai-demo-2026"  # noqa: S105 - the documented demo password
 
@@ -53,6 +55,7 @@ class DemoReport:
     consultation: ConsultationDemo | None = None
     planning: PlanningDemo | None = None
     funding: FundingDemo | None = None
+    projects: ProjectsDemo | None = None
 
     def add(self, kind: str, n: int = 1) -> None:
         self.created[kind] = self.created.get(kind, 0) + n
@@ -435,6 +438,8 @@ def demo_load() -> DemoReport:
     )
     report.planning = planning_demo_load(nodes=nodes)
     report.funding = funding_demo_load(created=report.created)
+    report.projects = projects_demo_load(created=report.created, plan=report.planning.plan if report.planning else None)
+    funding_alerts_refresh()  # the dashboard reads stored alerts; the periodic task keeps them fresh afterwards
     audit_entry_append(
         action="demo.loaded",
         payload={"created": report.created, "stated_plan": {"guyuan_2022_buildings": seeds.GUYUAN_PLAN_2022.buildings}},

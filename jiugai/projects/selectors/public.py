@@ -15,7 +15,11 @@ from jiugai.funding.models import Allocation
 
 from ..choices import MemberRole
 from ..models import Project
+from .acceptance import acceptance_public_summary
+from .complaints import complaints_public_summary
+from .progress import progress_public_summary
 from .project import project_timeline
+from .tenders import tenders_public_summary
 
 
 def project_public_summary(*, project: Project, request: Any = None) -> dict[str, Any]:
@@ -43,9 +47,20 @@ def project_public_summary(*, project: Project, request: Any = None) -> dict[str
         .annotate(total=Sum("amount"))
         .order_by("source__kind")
     ]
+    tenders = tenders_public_summary(project)
+    progress = progress_public_summary(project=project)
+    acceptance = acceptance_public_summary(project=project)
     return {
         "project": project,
         "funding": funding,
+        "tenders": tenders,
+        "boq": list(project.boq_lines.values("name", "quantity", "unit")),
+        "progress": progress,
+        "photos": progress["photos"],
+        "complaints": complaints_public_summary(project=project),
+        "acceptance": acceptance,
+        "complaint_url": reverse("projects_public:complaint_new", args=[project.public_id]),
+        "survey_url": reverse("projects_public:survey", args=[project.public_id]) if acceptance["survey_open"] else "",
         "estates": list(project.estates.values_list("name", flat=True)),
         "notices": notices,
         "organisation": organisation,

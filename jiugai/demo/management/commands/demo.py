@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from jiugai.demo.services import demo_load
 
-from .load_demo import print_consultation, print_logins, print_planning_and_funding
+from .load_demo import print_consultation, print_logins, print_planning_and_funding, print_projects
 
 
 class Command(BaseCommand):
@@ -26,6 +26,7 @@ class Command(BaseCommand):
         print_logins(self, report)
         print_consultation(self, report, base_url=f"http://{options['addrport']}")
         print_planning_and_funding(self, report, base_url=f"http://{options['addrport']}")
+        print_projects(self, report, base_url=f"http://{options['addrport']}")
         if options["no_serve"]:
             return
         # Static files come from the finders in development (WhiteNoise), so no collectstatic here.

@@ -54,6 +54,23 @@ def print_planning_and_funding(
     write("")
 
 
+def print_projects(command: BaseCommand, report: DemoReport, base_url: str = "http://127.0.0.1:8000") -> None:
+    """Where to see the project demo: the project handed over, its public page, the one to drive, the ledger."""
+    demo = report.projects
+    if demo is None or demo.showcase is None:
+        return
+    write = command.stdout.write
+    write(f"  Projects demo — Guyuan 2022, log in as {demo.street_username} (street office) or guyuan_office:")
+    write(f"    handed over, every gate met:   {base_url}/projects/{demo.showcase.pk}/")
+    write(f"    its public page (no login):    {base_url}/p/{demo.showcase.public_id}/")
+    if demo.for_browser is not None:
+        write(f"    drive it through its gates:    {base_url}/projects/{demo.for_browser.pk}/")
+    write(f"    ledger (overdue starts after 15 March: {len(demo.overdue)}): {base_url}/projects/ledger/?overdue=on")
+    write("    acceptance signers: guyuan_office, guyuan_street, guyuan_owners, guyuan_builder, guyuan_designer,")
+    write("    guyuan_supervisor")
+    write("")
+
+
 def print_logins(command: BaseCommand, report: DemoReport) -> None:
     rows = [("username", "role", "jurisdiction"), *report.logins]
     widths = [max(len(str(r[i])) for r in rows) for i in range(2)]
@@ -76,3 +93,4 @@ class Command(BaseCommand):
         print_logins(self, report)
         print_consultation(self, report)
         print_planning_and_funding(self, report)
+        print_projects(self, report)
