@@ -9,6 +9,7 @@ from typing import Any
 
 from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -59,7 +60,10 @@ def _valid(serializer_class: type, request: Request) -> dict[str, Any]:
 class AcceptanceStateView(ApiDefaults, APIView):
     """A project's acceptance in one read."""
 
-    @extend_schema(summary="A project's acceptance state: rounds, open defects, archive, handover, money, survey")
+    @extend_schema(
+        summary="A project's acceptance state: rounds, open defects, archive, handover, money, survey",
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request: Request, pk: int) -> Response:
         project = _project(request, pk)
         state = selectors.acceptance_state(project=project)
