@@ -81,7 +81,10 @@ def notices_gate(project: Any) -> list[str]:
     problems = []
     if NoticeSubject.PLAN not in subjects:
         problems.append(_("The renovation plan has not been posted as a public notice."))
-    if project.tenders.filter(kind=ContractKind.CONSTRUCTION, status=TenderStatus.AWARDED).exists() and NoticeSubject.TENDER_PRICE not in subjects:
+    if (
+        project.tenders.filter(kind=ContractKind.CONSTRUCTION, status=TenderStatus.AWARDED).exists()
+        and NoticeSubject.TENDER_PRICE not in subjects
+    ):
         problems.append(_("The winning bid price has not been posted as a public notice."))
     if subjects:
         problems.extend(notice_gate(project))
