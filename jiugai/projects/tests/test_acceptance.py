@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jiugai.accounts.choices import Role
 from jiugai.core.models import AuditEntry
@@ -45,6 +45,13 @@ from jiugai.projects.services.project import project_advance
 pytestmark = pytest.mark.django_db
 
 HELD = dt.date(2022, 10, 10)
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """The refusals are matched by their English wording."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
