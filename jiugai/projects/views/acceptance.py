@@ -17,7 +17,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -591,16 +590,6 @@ def pass_rate_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     return export_response(rows=_kpi(request)["rows"], columns=columns, filename="acceptance-pass-rate", fmt=fmt)
 
 
-def chart_script(request: HttpRequest) -> HttpResponse:
-    """The satisfaction pie (ECharts) as a script from this origin: the content security policy allows no inline
-    script, and this part of the app ships no static folder of its own."""
-    response = HttpResponse(
-        render_to_string("projects/acceptance/satisfaction_chart.js"), content_type="text/javascript; charset=utf-8"
-    )
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
-
-
 # --- the residents' survey (no login) ---------------------------------------------------------------------
 
 
@@ -689,7 +678,6 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/acceptance/evaluation/", evaluation_add, name="acceptance_evaluation"),
     path("acceptance/pass-rate/", pass_rate, name="acceptance_pass_rate"),
     path("acceptance/pass-rate.<str:fmt>", pass_rate_export, name="acceptance_pass_rate_export"),
-    path("acceptance/satisfaction-chart.js", chart_script, name="acceptance_chart_js"),
 ]
 # Pages residents and the public open without an account (mounted under /p/).
 public_urlpatterns: list[URLPattern] = [

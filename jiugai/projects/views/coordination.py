@@ -19,7 +19,6 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from jiugai.accounts.choices import UtilityType
@@ -314,20 +313,12 @@ def action_item_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseB
     return export_response(rows=rows, columns=columns, filename=f"meeting-actions-{project.code}", fmt=fmt)
 
 
-@cache_control(max_age=3600, public=True)
-def gantt_script(request: HttpRequest) -> HttpResponse:
-    """The script that draws the Gantt chart with ECharts (served from this origin: the CSP allows no inline
-    script). It reads the chart data from the page's JSON block; it carries no data itself."""
-    return render(request, "projects/coordination/gantt.js", {}, content_type="text/javascript; charset=utf-8")
-
-
 urlpatterns: list[URLPattern] = [
     path("<int:pk>/coordination/", coordination, name="coordination"),
     path("<int:pk>/coordination/tasks/<int:task_pk>/", utility_task_edit, name="utility_task_edit"),
     path("<int:pk>/coordination/tasks.<str:fmt>", utility_task_export, name="utility_task_export"),
     path("<int:pk>/coordination/actions.<str:fmt>", action_item_export, name="action_item_export"),
     path("<int:pk>/coordination/actions/<int:item_pk>/done/", action_item_done, name="action_item_done"),
-    path("coordination/gantt.js", gantt_script, name="coordination_gantt_js"),
 ]
 # Pages residents and the public open without an account (mounted under /p/).
 public_urlpatterns: list[URLPattern] = []

@@ -18,7 +18,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -545,16 +544,6 @@ def digest_download(request: HttpRequest, digest_pk: int, fmt: str) -> HttpRespo
     return response
 
 
-def digest_chart_script(request: HttpRequest) -> HttpResponse:
-    """The digest's charts (ECharts) as a script from this origin: the content security policy allows no inline
-    script, and this part of the app ships no static folder of its own."""
-    response = HttpResponse(
-        render_to_string("projects/progress/digest_chart.js"), content_type="text/javascript; charset=utf-8"
-    )
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
-
-
 urlpatterns: list[URLPattern] = [
     path("<int:pk>/reports/", reports, name="reports"),
     path("<int:pk>/reports.<str:fmt>", reports_export, name="reports_export"),
@@ -564,7 +553,6 @@ urlpatterns: list[URLPattern] = [
     path("ledger.<str:fmt>", ledger_export, name="ledger_export"),
     path("digests/", digests, name="digests"),
     path("digests.<str:fmt>", digests_export, name="digests_export"),
-    path("digests/chart.js", digest_chart_script, name="digest_chart_js"),
     path("digests/<int:digest_pk>/", digest, name="digest"),
     path("digests/<int:digest_pk>.<str:fmt>", digest_download, name="digest_download"),
 ]
