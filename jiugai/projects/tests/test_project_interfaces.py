@@ -115,3 +115,20 @@ def test_public_page_without_login_and_personal_data(site):
     assert page.status_code == 200 and site.project.name in body
     assert "13912345678" not in body and "赵业主" not in body
     assert Client().get("/p/not-a-project/").status_code == 404
+
+
+def test_plan_notice_drafted_from_the_project_page(site):
+    client = _client(site.east)
+    response = client.post(
+        f"/projects/{site.project.pk}/plan-notice/", {"title": "改造方案公示", "content": "内容", "window_days": 5}
+    )
+    from jiugai.consultation.selectors import notices_for
+
+    notice = notices_for(obj=site.project).get()
+    assert response.status_code == 302 and response["Location"] == f"/consultation/notices/{notice.pk}/"
+    refused = client.post(f"/projects/{site.project.pk}/plan-notice/", {"title": "", "content": ""})
+    assert refused.status_code == 302 and refused["Location"] == f"/projects/{site.project.pk}/"
+    assert notices_for(obj=site.project).count() == 1
+    wrong = client.post(f"/projects/{site.project.pk}/advance/", {"target": "closed"}, follow=True)
+    site.project.refresh_from_db()
+    assert site.project.stage == "registered" and wrong.status_code == 200

@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -193,15 +193,23 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _post_result(request: HttpRequest, pk: int, action: Any, success: str) -> HttpResponse:
+def _form_post(request: HttpRequest, pk: int, form: Any, action: Any, success: str) -> HttpResponse:
+    """Validate a posted form, run `action(cleaned_data)` (one service call), and go back to the project page with
+    the outcome: the form's or the service's errors as a message, or `success`. `action` may return a URL to go to
+    instead of the project page."""
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("projects:detail", pk=pk)
     try:
-        action()
+        target = action(form.cleaned_data)
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, success)
+        if isinstance(target, str):
+            return redirect(target)
     return redirect("projects:detail", pk=pk)
 
 
@@ -210,17 +218,11 @@ def _post_result(request: HttpRequest, pk: int, action: Any, success: str) -> Ht
 def project_advance(request: HttpRequest, pk: int) -> HttpResponse:
     """Move the project to the stage posted, if every gate is met."""
     project = selectors.project_get(user=request.user, pk=pk)
-    form = forms.AdvanceForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect("projects:detail", pk=pk)
-    data = form.cleaned_data
-    return _post_result(
+    return _form_post(
         request,
         pk,
-        lambda: services.project_advance(
-            actor=request.user, project=project, target=data["target"], reason=data["reason"], on=data["on"]
-        ),
+        forms.AdvanceForm(request.POST),
+        lambda data: services.project_advance(actor=request.user, project=project, **data),
         _("Stage changed."),
     )
 
@@ -230,14 +232,11 @@ def project_advance(request: HttpRequest, pk: int) -> HttpResponse:
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a person to the project headquarters."""
     project = selectors.project_get(user=request.user, pk=pk)
-    form = forms.MemberForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect("projects:detail", pk=pk)
-    return _post_result(
+    return _form_post(
         request,
         pk,
-        lambda: services.project_member_add(actor=request.user, project=project, **form.cleaned_data),
+        forms.MemberForm(request.POST),
+        lambda data: services.project_member_add(actor=request.user, project=project, **data),
         _("Member added."),
     )
 
@@ -247,14 +246,11 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 def signoff_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a sign-off with its document."""
     project = selectors.project_get(user=request.user, pk=pk)
-    form = forms.SignoffForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect("projects:detail", pk=pk)
-    return _post_result(
+    return _form_post(
         request,
         pk,
-        lambda: services.project_signoff_record(actor=request.user, project=project, **form.cleaned_data),
+        forms.SignoffForm(request.POST, request.FILES),
+        lambda data: services.project_signoff_record(actor=request.user, project=project, **data),
         _("Sign-off recorded."),
     )
 
@@ -264,20 +260,16 @@ def signoff_add(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_notice_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Draft the plan's public notice about this project, then publish it from the notice page."""
     project = selectors.project_get(user=request.user, pk=pk)
-    form = forms.PlanNoticeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect("projects:detail", pk=pk)
-    try:
-        notice = services.project_plan_notice_draft(actor=request.user, project=project, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-        return redirect("projects:detail", pk=pk)
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-        return redirect("projects:detail", pk=pk)
-    messages.success(request, _("Notice saved as a draft; publish it to start its window."))
-    return redirect("consultation:notice_detail", pk=notice.pk)
+    return _form_post(
+        request,
+        pk,
+        forms.PlanNoticeForm(request.POST),
+        lambda data: reverse(
+            "consultation:notice_detail",
+            args=[services.project_plan_notice_draft(actor=request.user, project=project, **data).pk],
+        ),
+        _("Notice saved as a draft; publish it to start its window."),
+    )
 
 
 def public_project(request: HttpRequest, public_id: str) -> HttpResponse:
