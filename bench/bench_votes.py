@@ -9,7 +9,7 @@ drops the database at the end. Four parts, all in one run:
     endpoint, through the whole middleware stack, CSRF included), bounded by count and time;
 (b) bulk paper-ballot import (`services.paper_ballots_import`, one batch per campaign: checks, ballots in
     bulk, one audit entry each, counters moved by summed deltas) against a raw COPY of the same rows;
-(c) the full recount (`selectors.tally_recount`, campaign by campaign) against one raw SQL GROUP BY;
+(c) the full recount (`selectors.tally_recounts`, every campaign in one grouped query) against one raw SQL GROUP BY;
 (d) a sustained run (default 60 s) paced at a target rate (default 500 ballots/s) over HTTP, ending in a
     recount that must match the live counters exactly, and every acknowledged ballot checked: 0 lost, 0 double.
 
@@ -542,13 +542,13 @@ def raw_recount(ids: list[int]) -> dict[int, dict[str, Any]]:
 
 def bench_recount(world: World) -> dict[str, Any]:
     from jiugai.consultation.models import Ballot, Tally
-    from jiugai.consultation.selectors import tally_counters, tally_recount
+    from jiugai.consultation.selectors import tally_counters, tally_recounts
 
     campaigns = world.http_campaigns + world.paper_campaigns
     ids = [c.pk for c in campaigns]
     ballots = Ballot.objects.filter(campaign_id__in=ids).count()
     started = time.perf_counter()
-    service = {c.pk: tally_recount(campaign=c) for c in campaigns}
+    service = tally_recounts(campaigns=campaigns)
     service_s = time.perf_counter() - started
     started = time.perf_counter()
     raw = raw_recount(ids)

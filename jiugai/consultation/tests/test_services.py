@@ -340,6 +340,11 @@ def test_tally_counters_equal_a_recount_after_many_changes(world: Any) -> None:
         for n, h in enumerate(homes):
             world.vote(campaign, h, pattern[(n + round_) % len(pattern)])
             assert recount_matches(campaign)
+    other = world.campaign(matter="renovation_plan", rule="art278")
+    world.vote(other, homes[-1], "no")
+    both = selectors.tally_recounts(campaigns=[campaign, other])
+    assert both[campaign.pk] == selectors.tally_recount(campaign=campaign)
+    assert both[other.pk]["no_heads"] == 1 and both[other.pk]["yes_households"] == 0
     decision = decide(world, campaign)
     assert decision["ballots"] == 10
     assert len(decision["ballot_digest"]) == 64

@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiugai.consultation.selectors import notice_window_state, notices_for
 from jiugai.core.models import StatusChange
 from jiugai.core.scoping import get_visible_or_404, visible_to
+from jiugai.funding.choices import SourceKind
+from jiugai.funding.models import Allocation
 
 from ..choices import STAGE_ORDER, Stage
 from ..models import Project
@@ -222,4 +224,19 @@ def project_notices(*, project: Project) -> list[Any]:
     return [
         {"notice": n, "state": notice_window_state(notice=n)}
         for n in notices_for(obj=project).order_by("-published_at", "-id")
+    ]
+
+
+def project_funding(*, project: Project) -> list[dict[str, Any]]:
+    """The money allocated to the project's estates, by source kind: amount, received and paid (seed digest §6;
+    the funding app keeps received and paid on each allocation)."""
+    rows = (
+        Allocation.objects.filter(estate__in=project.estates.all())
+        .values("source__kind")
+        .annotate(amount=Sum("amount"), received=Sum("received"), paid=Sum("paid"))
+        .order_by("source__kind")
+    )
+    return [
+        {"kind": SourceKind(row["source__kind"]).label, **{k: row[k] for k in ("amount", "received", "paid")}}
+        for row in rows
     ]

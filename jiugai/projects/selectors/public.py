@@ -5,20 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Sum
 from django.urls import reverse
 
 from jiugai.consultation.choices import NoticeStatus
 from jiugai.consultation.selectors import notice_window_state, notices_for
-from jiugai.funding.choices import SourceKind
-from jiugai.funding.models import Allocation
 
 from ..choices import MemberRole
 from ..models import Project
 from .acceptance import acceptance_public_summary
 from .complaints import complaints_public_summary
 from .progress import progress_public_summary
-from .project import project_timeline
+from .project import project_funding, project_timeline
 from .tenders import tenders_public_summary
 
 
@@ -40,13 +37,7 @@ def project_public_summary(*, project: Project, request: Any = None) -> dict[str
         for m in project.members.all()
         if m.role != MemberRole.OWNER_REPRESENTATIVE
     ]
-    funding = [
-        {"kind": SourceKind(row["source__kind"]).label, "amount": row["total"]}
-        for row in Allocation.objects.filter(estate__in=project.estates.all())
-        .values("source__kind")
-        .annotate(total=Sum("amount"))
-        .order_by("source__kind")
-    ]
+    funding = project_funding(project=project)
     tenders = tenders_public_summary(project)
     progress = progress_public_summary(project=project)
     acceptance = acceptance_public_summary(project=project)

@@ -31,7 +31,7 @@ def test_list_detail_map_and_export(site):
     assert site.project.code in overdue.content.decode()  # not started by 2022-03-15
     detail = client.get(f"/projects/{site.project.pk}/").content.decode()
     assert "2022-03-15" in detail and "seeds/003_54d0b71b4a1e2a82.txt" in detail
-    assert 'data-testid="blockers-preliminary"' in detail
+    assert 'data-testid="blockers-preliminary"' in detail and 'data-testid="project-funding"' in detail
     points = client.get("/projects/map/points.json").json()
     assert points["features"][0]["properties"]["stage"]
     export = client.get("/projects/list.xlsx")

@@ -189,6 +189,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_signoff": can(request.user, "projects.record_signoff"),
             "can_advance": can(request.user, "projects.advance"),
             "estates": project.estates.all(),
+            "funding": selectors.project_funding(project=project),
         },
     )
 
