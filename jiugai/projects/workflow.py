@@ -17,6 +17,7 @@ from jiugai.accounts.choices import Role
 from jiugai.consultation.choices import NoticeSubject
 from jiugai.consultation.selectors import notice_gate, notices_for
 from jiugai.core.workflow import Workflow
+from jiugai.planning.choices import PlanStatus
 
 from .choices import (
     AcceptanceStatus,
@@ -52,7 +53,7 @@ def headquarters_gate(project: Any) -> list[str]:
 
 def plan_gate(project: Any) -> list[str]:
     """The project's annual plan must be approved (seed digest §5)."""
-    if project.plan_id is not None and project.plan.status != "approved":
+    if project.plan_id is not None and project.plan.status != PlanStatus.APPROVED:
         return [_("The annual plan “%(plan)s” is not approved yet.") % {"plan": project.plan.title}]
     return []
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from jiugai.core.audit import audit_entry_append
 from jiugai.core.models import StatusChange
 from jiugai.core.permissions import require
 from jiugai.core.workflow import workflow_transition
-from jiugai.planning.choices import BundleStatus, Tier
+from jiugai.planning.choices import BundleStatus, PlanStatus, Tier
 from jiugai.planning.models import PlanEntry
 from jiugai.policy.selectors import effective_policy
 
@@ -91,7 +92,7 @@ def project_create_from_entry(
         bundle=bundle,
         year=entry.plan.year,
         street_office=(estate.street.name if estate.street_id else ""),
-        budget=sum((e.cost for e in entries), start=entry.cost * 0),
+        budget=sum((e.cost for e in entries), start=Decimal("0")),
         latitude=estate.latitude,
         longitude=estate.longitude,
         registered_on=registered_on,
@@ -218,7 +219,7 @@ def projects_register_from_plan(*, actor: Any, plan: Any, registered_on: dt.date
     """Register a project for every implement-tier estate of an approved plan that has none yet (estates in an
     accepted bundle share one project)."""
     require(actor, "projects.manage")
-    if plan.status != "approved":
+    if plan.status != PlanStatus.APPROVED:
         raise ValidationError({"plan": [_("Only an approved plan's estates become projects.")]})
     created = []
     for entry in plan.entries.filter(tier=Tier.IMPLEMENT).select_related("estate").order_by("estate__code"):
