@@ -299,18 +299,22 @@ def _table_rows(document: PlanDocument) -> list[tuple[str, list[Any]]]:
 # --- Word (GB/T 9704) ----------------------------------------------------------------------------
 
 
-def plan_docx(document: PlanDocument) -> bytes:
-    """The plan as a GB/T 9704 notice with the plan table attached on landscape pages."""
+class OfficialDocument:
+    """A Word document in the GB/T 9704 layout: A4 with 37/35/28/26 mm margins, "— 1 —" page numbers, 仿宋 body at
+    三号 on a 28.95 pt grid, and attachments (附件) on landscape pages. Shared by every office document (the plan
+    notice, the projects' weekly bulletin)."""
 
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.footer_distance = Mm(28)
-    _page_number_footer(section)
+    def __init__(self) -> None:
+        self.doc = Document()
+        section = self.doc.sections[0]
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+        section.left_margin, section.right_margin = Mm(28), Mm(26)
+        section.footer_distance = Mm(28)
+        _page_number_footer(section)
 
     def paragraph(
+        self,
         text: str = "",
         *,
         font: str = FANGSONG,
@@ -321,7 +325,7 @@ def plan_docx(document: PlanDocument) -> bytes:
         color: tuple[int, int, int] | None = None,
         spacing: float = 28.95,
     ) -> Any:
-        p = doc.add_paragraph()
+        p = self.doc.add_paragraph()
         fmt = p.paragraph_format
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         fmt.line_spacing = Pt(spacing)
@@ -338,51 +342,75 @@ def plan_docx(document: PlanDocument) -> bytes:
                 run.font.color.rgb = RGBColor(*color)
         return p
 
-    # 版头: the authority's mark in red, the document number, the red separator.
-    mark = paragraph(document.authority, font=XIAOBIAOSONG, size=26, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED)
-    mark.paragraph_format.space_before = Pt(99)  # ≈ 35 mm below the top of the type area
-    paragraph()
-    number = paragraph(document.doc_number, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _bottom_border(number, color="C00000", size=12)
-    paragraph()
-    paragraph(document.title, font=XIAOBIAOSONG, size=22, align=WD_ALIGN_PARAGRAPH.CENTER, spacing=36)
-    paragraph()
-    paragraph(document.recipient)
-    for text in document.paragraphs:
-        paragraph(text, indent=True)
-    if document.checks:
-        paragraph(_("Checks of stated against computed totals:"), font=HEITI, indent=True)
-        for text in document.checks:
-            paragraph(text, indent=True)
-    paragraph()
-    paragraph(_("Attachment: %(title)s") % {"title": document.attachment_title}, indent=True)
-    paragraph()
-    paragraph()
-    paragraph(document.authority, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    paragraph(_chinese_date(document.signed_on), align=WD_ALIGN_PARAGRAPH.RIGHT)
+    def masthead(self, authority: str, number: str, *, size: float = 26, space_before: float = 99) -> None:
+        """版头: the authority's mark in red, the document number and the red separator."""
+        mark = self.paragraph(authority, font=XIAOBIAOSONG, size=size, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED)
+        mark.paragraph_format.space_before = Pt(space_before)  # 99 pt ≈ 35 mm below the top of the type area
+        self.paragraph()
+        _bottom_border(self.paragraph(number, align=WD_ALIGN_PARAGRAPH.CENTER), color="C00000", size=12)
 
-    # 附件 on its own landscape pages.
-    annex = doc.add_section(WD_SECTION.NEW_PAGE)
-    annex.orientation = WD_ORIENT.LANDSCAPE
-    annex.page_width, annex.page_height = Mm(297), Mm(210)
-    annex.top_margin, annex.bottom_margin = Mm(28), Mm(26)
-    annex.left_margin, annex.right_margin = Mm(37), Mm(35)
-    paragraph(_("Attachment"), font=HEITI)
-    paragraph(document.attachment_title, font=XIAOBIAOSONG, size=18, align=WD_ALIGN_PARAGRAPH.CENTER, spacing=32)
-    headers = _headers()
-    table = doc.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        _cell_text(cell, text, font=HEITI, bold=False)
-    _repeat_header(table.rows[0])
-    for kind, cells in _table_rows(document):
-        row = table.add_row().cells
-        for cell, value in zip(row, cells, strict=True):
-            _cell_text(cell, _cell_value(value), font=HEITI if kind != "row" else FANGSONG)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    def title(self, text: str) -> None:
+        self.paragraph()
+        self.paragraph(text, font=XIAOBIAOSONG, size=22, align=WD_ALIGN_PARAGRAPH.CENTER, spacing=36)
+        self.paragraph()
+
+    def signature(self, authority: str, day: dt.date) -> None:
+        """The issuing authority and the date in Chinese numerals, right-aligned."""
+        self.paragraph(authority, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        self.paragraph(_chinese_date(day), align=WD_ALIGN_PARAGRAPH.RIGHT)
+
+    def annex(self, title: str) -> None:
+        """Start the attachment (附件) on its own landscape pages."""
+        annex = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        annex.orientation = WD_ORIENT.LANDSCAPE
+        annex.page_width, annex.page_height = Mm(297), Mm(210)
+        annex.top_margin, annex.bottom_margin = Mm(28), Mm(26)
+        annex.left_margin, annex.right_margin = Mm(37), Mm(35)
+        self.paragraph(_("Attachment"), font=HEITI)
+        self.paragraph(title, font=XIAOBIAOSONG, size=18, align=WD_ALIGN_PARAGRAPH.CENTER, spacing=32)
+
+    def table(self, headers: list[str], rows: list[tuple[bool, list[str]]]) -> None:
+        """A table whose header row repeats on every page; `rows` are (emphasised, cells), emphasised rows (totals)
+        in 黑体."""
+        grid = self.doc.add_table(rows=1, cols=len(headers))
+        grid.style = "Table Grid"
+        grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for cell, text in zip(grid.rows[0].cells, headers, strict=True):
+            _cell_text(cell, text, font=HEITI)
+        _repeat_header(grid.rows[0])
+        for emphasised, values in rows:
+            for cell, value in zip(grid.add_row().cells, values, strict=True):
+                _cell_text(cell, value, font=HEITI if emphasised else FANGSONG)
+
+    def bytes(self) -> bytes:
+        out = io.BytesIO()
+        self.doc.save(out)
+        return out.getvalue()
+
+
+def plan_docx(document: PlanDocument) -> bytes:
+    """The plan as a GB/T 9704 notice with the plan table attached on landscape pages."""
+    doc = OfficialDocument()
+    doc.masthead(document.authority, document.doc_number)
+    doc.title(document.title)
+    doc.paragraph(document.recipient)
+    for text in document.paragraphs:
+        doc.paragraph(text, indent=True)
+    if document.checks:
+        doc.paragraph(_("Checks of stated against computed totals:"), font=HEITI, indent=True)
+        for text in document.checks:
+            doc.paragraph(text, indent=True)
+    doc.paragraph()
+    doc.paragraph(_("Attachment: %(title)s") % {"title": document.attachment_title}, indent=True)
+    doc.paragraph()
+    doc.paragraph()
+    doc.signature(document.authority, document.signed_on)
+    doc.annex(document.attachment_title)
+    doc.table(
+        _headers(),
+        [(kind != "row", [_cell_value(value) for value in cells]) for kind, cells in _table_rows(document)],
+    )
+    return doc.bytes()
 
 
 def _cell_value(value: Any) -> str:

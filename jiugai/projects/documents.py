@@ -14,27 +14,11 @@ import io
 from typing import Any
 
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.shared import Mm, Pt, RGBColor
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from jiugai.planning.documents import (
-    FANGSONG,
-    HEITI,
-    RED,
-    XIAOBIAOSONG,
-    _bottom_border,
-    _cell_text,
-    _chinese_date,
-    _font,
-    _page_number_footer,
-    _repeat_header,
-)
+from jiugai.planning.documents import HEITI, XIAOBIAOSONG, OfficialDocument
 
 from .choices import STAGE_ORDER, Stage
 from .models import WeeklyDigest
@@ -151,102 +135,46 @@ def _authority(digest: WeeklyDigest) -> str:
 def digest_docx(digest: WeeklyDigest) -> bytes:
     """The digest as a GB/T 9704 bulletin: the figures as text, the overdue and missing lists, and the table per
     street as an attachment on landscape pages."""
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.footer_distance = Mm(28)
-    _page_number_footer(section)
-
-    def paragraph(
-        text: str = "",
-        *,
-        font: str = FANGSONG,
-        size: float = 16,
-        align: Any = None,
-        indent: bool = False,
-        color: tuple[int, int, int] | None = None,
-        spacing: float = 28.95,
-    ) -> Any:
-        p = doc.add_paragraph()
-        fmt = p.paragraph_format
-        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        fmt.line_spacing = Pt(spacing)
-        fmt.space_before = fmt.space_after = Pt(0)
-        if indent:
-            fmt.first_line_indent = Pt(size * 2)
-        if align is not None:
-            p.alignment = align
-        if text:
-            run = p.add_run(text)
-            _font(run, font, size)
-            if color is not None:
-                run.font.color.rgb = RGBColor(*color)
-        return p
+    doc = OfficialDocument()
+    authority = _authority(digest)
+    doc.masthead(
+        authority,
+        _("Weekly bulletin, week ending %(day)s") % {"day": digest.week_ending.isoformat()},
+        size=22,
+        space_before=60,
+    )
+    doc.title(_title(digest))
+    for text in digest_paragraphs(digest):
+        doc.paragraph(text, indent=True)
 
     def table(headers: list[str], rows: list[list[Any]]) -> None:
-        grid = doc.add_table(rows=1, cols=len(headers))
-        grid.style = "Table Grid"
-        grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for cell, text in zip(grid.rows[0].cells, headers, strict=True):
-            _cell_text(cell, text, font=HEITI)
-        _repeat_header(grid.rows[0])
-        for values in rows:
-            for cell, value in zip(grid.add_row().cells, values, strict=True):
-                _cell_text(cell, str(value), font=FANGSONG)
+        doc.table(headers, [(False, [str(value) for value in row]) for row in rows])
 
-    authority = _authority(digest)
-    mark = paragraph(authority, font=XIAOBIAOSONG, size=22, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED, spacing=36)
-    mark.paragraph_format.space_before = Pt(60)
-    number = paragraph(
-        _("Weekly bulletin, week ending %(day)s") % {"day": digest.week_ending.isoformat()},
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-    )
-    _bottom_border(number, color="C00000", size=12)
-    paragraph()
-    paragraph(_title(digest), font=XIAOBIAOSONG, size=22, align=WD_ALIGN_PARAGRAPH.CENTER, spacing=36)
-    paragraph()
-    for text in digest_paragraphs(digest):
-        paragraph(text, indent=True)
     distribution = digest.data.get("distribution", [])
     if distribution:
-        paragraph(_("Percent complete of the projects under construction"), font=HEITI, indent=True)
+        doc.paragraph(_("Percent complete of the projects under construction"), font=HEITI, indent=True)
         table([_("Percent complete"), _("Projects")], [[f"{d['label']} %", d["count"]] for d in distribution])
     overdue = _overdue_rows(digest)
     if overdue:
-        paragraph(_("Projects behind a deadline"), font=HEITI, indent=True)
+        doc.paragraph(_("Projects behind a deadline"), font=HEITI, indent=True)
         table([_("Project code"), _("Name"), _("Street"), _("Stage"), _("Overdue")], overdue)
     missing = _missing_rows(digest)
     if missing:
-        paragraph(_("Projects whose weekly report is missing"), font=HEITI, indent=True)
+        doc.paragraph(_("Projects whose weekly report is missing"), font=HEITI, indent=True)
         table([_("Project code"), _("Name"), _("Street"), _("Last weekly report")], missing)
     if len(overdue) >= digest.data.get("list_limit", 0) > 0 or len(missing) >= digest.data.get("list_limit", 0) > 0:
-        paragraph(
+        doc.paragraph(
             _("Lists show at most %(count)s projects each; the ledger lists them all.")
             % {"count": digest.data.get("list_limit")},
             indent=True,
         )
-    paragraph()
-    paragraph(_("Attachment: %(title)s") % {"title": _("Figures by street")}, indent=True)
-    paragraph()
-    paragraph(authority, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    paragraph(
-        _chinese_date(digest.updated_at.date() if digest.updated_at else dt.date.today()),
-        align=WD_ALIGN_PARAGRAPH.RIGHT,
-    )
-
-    annex = doc.add_section(WD_SECTION.NEW_PAGE)
-    annex.orientation = WD_ORIENT.LANDSCAPE
-    annex.page_width, annex.page_height = Mm(297), Mm(210)
-    annex.top_margin, annex.bottom_margin = Mm(28), Mm(26)
-    annex.left_margin, annex.right_margin = Mm(37), Mm(35)
-    paragraph(_("Attachment"), font=HEITI)
-    paragraph(_("Figures by street"), font=XIAOBIAOSONG, size=18, align=WD_ALIGN_PARAGRAPH.CENTER, spacing=32)
+    doc.paragraph()
+    doc.paragraph(_("Attachment: %(title)s") % {"title": _("Figures by street")}, indent=True)
+    doc.paragraph()
+    doc.signature(authority, digest.updated_at.date() if digest.updated_at else dt.date.today())
+    doc.annex(_("Figures by street"))
     table(_street_headers(), _street_rows(digest))
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return doc.bytes()
 
 
 def digest_xlsx(digest: WeeklyDigest) -> bytes:
