@@ -22,8 +22,8 @@ from jiugai.core.exporting import Column, export_response
 from jiugai.core.permissions import can, require
 from jiugai.rules.decision import Decision, RuleInputError
 
-from .. import forms_tenders as forms
 from ..choices import ContractKind, TenderStatus, VariationStatus
+from ..forms import tenders as forms
 from ..models import Project, Tender
 from ..selectors import project as project_selectors
 from ..selectors import tenders as selectors

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jiugai.core.forms import BootstrapForm
 
-from .choices import ContractKind, TenderMethod
-from .models import BoQLine, Contract, Tender
+from ..choices import ContractKind, TenderMethod
+from ..models import BoQLine, Contract, Tender
 
 DATE = forms.DateInput(attrs={"type": "date"})
 MONEY: dict[str, Any] = {"max_digits": 16, "decimal_places": 2}

@@ -12,7 +12,7 @@ from jiugai.core.scoping import visible_to
 from jiugai.planning.choices import PlanStatus
 from jiugai.planning.models import AnnualPlan
 
-from .choices import MemberRole, SignoffKind
+from ..choices import MemberRole, SignoffKind
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
