@@ -80,8 +80,20 @@ def _back(pk: int, anchor: str) -> HttpResponse:
     return redirect(f"{reverse('projects:acceptance', args=[pk])}#{anchor}")
 
 
-def _run(request: HttpRequest, pk: int, anchor: str, action: Callable[[], Any], success: str) -> HttpResponse:
-    """Call one service; show its translated refusal or the success message, and go back to the section."""
+def _run(
+    request: HttpRequest,
+    pk: int,
+    anchor: str,
+    action: Callable[[], Any],
+    success: str,
+    *,
+    form: forms.Form | None = None,
+) -> HttpResponse:
+    """Check the posted `form` (if any), call one service, show the form's errors, the service's translated
+    refusal or the success message, and go back to the section."""
+    if form is not None and not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return _back(pk, anchor)
     try:
         action()
     except ValidationError as exc:
@@ -227,15 +239,13 @@ def defect_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Put a problem on the rectification list."""
     project = selectors.acceptance_project_get(user=request.user, pk=pk)
     form = DefectForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(pk, "defects")
     return _run(
         request,
         pk,
         "defects",
         lambda: services.defect_add(actor=request.user, project=project, **form.cleaned_data),
         _("Defect added to the rectification list."),
+        form=form,
     )
 
 
@@ -248,15 +258,13 @@ def defect_close(request: HttpRequest, pk: int, defect_pk: int) -> HttpResponse:
     if defect is None:
         raise Http404
     form = DefectCloseForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(pk, "defects")
     return _run(
         request,
         pk,
         "defects",
         lambda: services.defect_close(actor=request.user, defect=defect, **form.cleaned_data),
         _("Defect closed."),
+        form=form,
     )
 
 
@@ -299,15 +307,13 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Open a round of joint acceptance."""
     project = selectors.acceptance_project_get(user=request.user, pk=pk)
     form = RoundOpenForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(pk, "joint")
     return _run(
         request,
         pk,
         "joint",
         lambda: services.acceptance_open(actor=request.user, project=project, **form.cleaned_data),
         _("Joint acceptance opened for signatures."),
+        form=form,
     )
 
 
@@ -321,15 +327,13 @@ def round_sign(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse:
         raise Http404
     prefix = request.POST.get("prefix", "")
     form = SignForm(request.POST, prefix=prefix if prefix in Party.values else None)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(pk, "joint")
     return _run(
         request,
         pk,
         "joint",
         lambda: services.acceptance_sign(actor=request.user, round=rnd, **form.cleaned_data),
         _("Signature recorded."),
+        form=form,
     )
 
 
@@ -366,15 +370,13 @@ def handover_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the handover agreement with its scan."""
     project = selectors.acceptance_project_get(user=request.user, pk=pk)
     form = HandoverForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(pk, "handover")
     return _run(
         request,
         pk,
         "handover",
         lambda: services.handover_record(actor=request.user, project=project, **form.cleaned_data),
         _("Handover agreement recorded."),
+        form=form,
     )
 
 
@@ -384,15 +386,13 @@ def archive_add(request: HttpRequest, pk: int) -> HttpResponse:
     """File a document in the archive."""
     project = selectors.acceptance_project_get(user=request.user, pk=pk)
     form = ArchiveForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(pk, "archive")
     return _run(
         request,
         pk,
         "archive",
         lambda: services.archive_add(actor=request.user, project=project, **form.cleaned_data),
         _("Document filed."),
+        form=form,
     )
 
 
@@ -419,15 +419,13 @@ def final_accounts(request: HttpRequest, pk: int) -> HttpResponse:
     """Draw up, correct or mark audited the final accounts."""
     project = selectors.acceptance_project_get(user=request.user, pk=pk)
     form = FinalAccountForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(pk, "final")
     return _run(
         request,
         pk,
         "final",
         lambda: services.final_account_record(actor=request.user, project=project, **form.cleaned_data),
         _("Final accounts saved."),
+        form=form,
     )
 
 
@@ -437,15 +435,13 @@ def evaluation_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the post-evaluation with today's satisfaction figures."""
     project = selectors.acceptance_project_get(user=request.user, pk=pk)
     form = EvaluationForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(pk, "evaluation")
     return _run(
         request,
         pk,
         "evaluation",
         lambda: services.evaluation_record(actor=request.user, project=project, **form.cleaned_data),
         _("Post-evaluation recorded."),
+        form=form,
     )
 
 
