@@ -50,7 +50,12 @@ def _back(pk: int) -> HttpResponse:
     return redirect("projects:tenders", pk=pk)
 
 
-def _run(request: HttpRequest, pk: int, action: Callable[[], Any], success: str) -> HttpResponse:
+def _run(request: HttpRequest, pk: int, action: Callable[[], Any], success: str, *, form: Any = None) -> HttpResponse:
+    """Check the posted `form` (if any), call one service, and go back to the tenders tab with the form's errors,
+    the service's translated refusal or the success message."""
+    if form is not None and not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return _back(pk)
     try:
         action()
     except ValidationError as exc:
@@ -141,14 +146,12 @@ def tenders(request: HttpRequest, pk: int) -> HttpResponse:
 def boq_line_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     form = forms.BoqLineForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(pk)
     return _run(
         request,
         pk,
         lambda: services.boq_line_add(actor=request.user, project=project, **form.cleaned_data),
         _("Line added to the bill."),
+        form=form,
     )
 
 
@@ -232,14 +235,12 @@ def boq_template(request: HttpRequest, pk: int) -> HttpResponse:
 def tender_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     form = forms.TenderForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(pk)
     return _run(
         request,
         pk,
         lambda: services.tender_create(actor=request.user, project=project, **form.cleaned_data),
         _("Tender drafted."),
+        form=form,
     )
 
 
@@ -248,14 +249,12 @@ def tender_create(request: HttpRequest, pk: int) -> HttpResponse:
 def tender_open(request: HttpRequest, pk: int, tender_pk: int) -> HttpResponse:
     tender = _tender(request, pk, tender_pk)
     form = forms.TenderOpenForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(pk)
     return _run(
         request,
         pk,
         lambda: services.tender_open(actor=request.user, tender=tender, **form.cleaned_data),
         _("Tender opened to bids."),
+        form=form,
     )
 
 
@@ -294,14 +293,12 @@ def bid_submit(request: HttpRequest, pk: int, tender_pk: int) -> HttpResponse:
 def tender_award(request: HttpRequest, pk: int, tender_pk: int) -> HttpResponse:
     tender = _tender(request, pk, tender_pk)
     form = forms.AwardForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(pk)
     return _run(
         request,
         pk,
         lambda: services.tender_award(actor=request.user, tender=tender, awarded_on=form.cleaned_data["awarded_on"]),
         _("Tender awarded."),
+        form=form,
     )
 
 
@@ -310,14 +307,12 @@ def tender_award(request: HttpRequest, pk: int, tender_pk: int) -> HttpResponse:
 def tender_cancel(request: HttpRequest, pk: int, tender_pk: int) -> HttpResponse:
     tender = _tender(request, pk, tender_pk)
     form = forms.CancelForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(pk)
     return _run(
         request,
         pk,
         lambda: services.tender_cancel(actor=request.user, tender=tender, reason=form.cleaned_data["reason"]),
         _("Tender cancelled."),
+        form=form,
     )
 
 
@@ -353,14 +348,12 @@ def contract_sign(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     awarded = selectors.tender_list(user=request.user, project=project).filter(status=TenderStatus.AWARDED)
     form = forms.ContractForm(request.POST, request.FILES, tenders=awarded)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(pk)
     return _run(
         request,
         pk,
         lambda: services.contract_sign(actor=request.user, project=project, **form.cleaned_data),
         _("Contract recorded."),
+        form=form,
     )
 
 
