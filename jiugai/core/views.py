@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from .filters import (
@@ -86,3 +89,34 @@ def object_history(request: HttpRequest, object_type: str, pk: str) -> HttpRespo
             "entries": audit_entries_for(request.user, obj).order_by("-seq")[:200],
         },
     )
+
+
+def form_errors_text(form: Any) -> str:
+    """A form's errors as one message line, each prefixed with its field's label."""
+    return " ".join(
+        f"{form.fields[name].label if name in form.fields else ''}: {e}".lstrip(": ")
+        for name, errors in form.errors.items()
+        for e in errors
+    )
+
+
+def service_post(
+    request: HttpRequest, *, action: Callable[[], Any], success: str, back: str, form: Any = None
+) -> HttpResponse:
+    """The body of a page's POST: check the posted `form` (if any), call one service, and go back to `back` with
+    the form's errors, the service's translated refusal or `success`. When the service call returns a URL (a
+    string starting with "/"), go there instead."""
+    if form is not None and not form.is_valid():
+        messages.error(request, form_errors_text(form))
+        return redirect(back)
+    try:
+        result = action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success)
+        if isinstance(result, str) and result.startswith("/"):
+            return redirect(result)
+    return redirect(back)

@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -27,6 +27,7 @@ from jiugai.consultation.services import public_post_record
 from jiugai.core.exporting import FORMATS, Column, export_response
 from jiugai.core.permissions import can, require
 from jiugai.core.text import mask_phone
+from jiugai.core.views import form_errors_text, service_post
 from jiugai.inventory.selectors import jurisdiction_for_user
 
 from ..choices import (
@@ -69,11 +70,7 @@ def _errors(exc: ValidationError) -> str:
 
 
 def _form_errors(form: forms.Form) -> str:
-    return " ".join(
-        f"{form.fields[name].label if name in form.fields else ''}: {e}".lstrip(": ")
-        for name, errors in form.errors.items()
-        for e in errors
-    )
+    return form_errors_text(form)
 
 
 def _back(pk: int, anchor: str) -> HttpResponse:
@@ -89,20 +86,9 @@ def _run(
     *,
     form: forms.Form | None = None,
 ) -> HttpResponse:
-    """Check the posted `form` (if any), call one service, show the form's errors, the service's translated
-    refusal or the success message, and go back to the section."""
-    if form is not None and not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(pk, anchor)
-    try:
-        action()
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, success)
-    return _back(pk, anchor)
+    """`service_post` that goes back to one section of the acceptance page."""
+    back = f"{reverse('projects:acceptance', args=[pk])}#{anchor}"
+    return service_post(request, action=action, success=success, back=back, form=form)
 
 
 def _defect_rows(text: str, default_due: dt.date | None) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from jiugai.core.exporting import FORMATS, Column, export_response
 from jiugai.core.permissions import can, require
 from jiugai.core.text import mask_phone
-from jiugai.core.views import querystring_without_page
+from jiugai.core.views import querystring_without_page, service_post
 
 from .. import forms
 from ..choices import STAGE_ORDER, Stage
@@ -195,23 +195,15 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _form_post(request: HttpRequest, pk: int, form: Any, action: Any, success: str) -> HttpResponse:
-    """Validate a posted form, run `action(cleaned_data)` (one service call), and go back to the project page with
-    the outcome: the form's or the service's errors as a message, or `success`. `action` may return a URL to go to
-    instead of the project page."""
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect("projects:detail", pk=pk)
-    try:
-        target = action(form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, success)
-        if isinstance(target, str):
-            return redirect(target)
-    return redirect("projects:detail", pk=pk)
+    """`service_post` with the form's cleaned data passed to `action`, back to the project page (or to the URL the
+    action returns)."""
+    return service_post(
+        request,
+        action=lambda: action(form.cleaned_data),
+        success=success,
+        back=reverse("projects:detail", args=[pk]),
+        form=form,
+    )
 
 
 @login_required

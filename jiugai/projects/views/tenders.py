@@ -14,12 +14,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiugai.core.exporting import Column, export_response
 from jiugai.core.permissions import can, require
+from jiugai.core.views import form_errors_text, service_post
 from jiugai.rules.decision import Decision, RuleInputError
 
 from ..choices import ContractKind, TenderStatus, VariationStatus
@@ -43,7 +44,7 @@ def _tender(request: HttpRequest, pk: int, tender_pk: int) -> Tender:
 
 
 def _form_errors(form: Any) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+    return form_errors_text(form)
 
 
 def _back(pk: int) -> HttpResponse:
@@ -51,20 +52,8 @@ def _back(pk: int) -> HttpResponse:
 
 
 def _run(request: HttpRequest, pk: int, action: Callable[[], Any], success: str, *, form: Any = None) -> HttpResponse:
-    """Check the posted `form` (if any), call one service, and go back to the tenders tab with the form's errors,
-    the service's translated refusal or the success message."""
-    if form is not None and not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(pk)
-    try:
-        action()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, success)
-    return _back(pk)
+    """`service_post` that goes back to the tenders tab."""
+    return service_post(request, action=action, success=success, back=reverse("projects:tenders", args=[pk]), form=form)
 
 
 def _award_preview(tender: Tender) -> Decision | None:
